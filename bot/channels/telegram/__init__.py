@@ -1,0 +1,1 @@
+"""Telegram channel (python-telegram-bot): private wegwijzer chats and group sessions."""

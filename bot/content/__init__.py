@@ -1,0 +1,1 @@
+"""Knowledge as data: load, validate and cross-check kennisbank/ and dialogen/ YAML."""

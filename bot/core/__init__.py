@@ -1,0 +1,1 @@
+"""The pure, channel-agnostic core: (state, event) -> (state, replies, effects)."""

@@ -1,0 +1,1 @@
+"""GIR dilemmas: the library, practice alone, and facilitated sessions."""

@@ -1,0 +1,1 @@
+"""Understanding what people write: topic, crisis and cues, behind one interface."""

@@ -1,0 +1,1 @@
+"""Statistics: anonymous counts (signalen) for integrity coordinators."""
