@@ -18,6 +18,21 @@ TOPICS: tuple[str, ...] = (
     "geen_integriteit",
 )
 
+# Intents that are not topics: small talk, commands in words, and answers the flow asks for.
+CONVERSATION_INTENTS: tuple[str, ...] = (
+    "greet",
+    "goodbye",
+    "thanks",
+    "stop",
+    "help",
+    "out_of_scope",
+    "affirm",
+    "deny",
+    "dont_know",
+    "wants_talk",
+    "wants_report",
+)
+
 # Cue names and the values they can take. A cue absent from `Interpretation.cues` is unknown.
 CUES: dict[str, tuple[str, ...]] = {
     "manager_involved": ("ja", "nee"),  # the user's own leidinggevende is (part of) the problem
