@@ -76,7 +76,9 @@ def load_yaml(path: Path, display: str | None = None) -> LoadedYaml:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ContentError([ContentProblem(name, 1, "unreadable", exc.strerror or str(exc))]) from None
+        raise ContentError(
+            [ContentProblem(name, 1, "unreadable", exc.strerror or str(exc))]
+        ) from None
     if len(raw) > MAX_CONTENT_BYTES:
         raise ContentError([ContentProblem(name, 1, "too-large", "file is larger than 5 MB")])
     try:

@@ -46,6 +46,7 @@ class DeskCard:
     subtitle: str
     reasons: tuple[str, ...]
     sections: tuple[CardSection, ...]
+    reasons_heading: str = ""
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,14 @@ CONVERSATION_INTENTS: tuple[str, ...] = (
 # Cue names and the values they can take. A cue absent from `Interpretation.cues` is unknown.
 CUES: dict[str, tuple[str, ...]] = {
     "manager_involved": ("ja", "nee"),  # the user's own leidinggevende is (part of) the problem
-    "goal": ("praten", "melden"),  # first talk in confidence, or make a formal report
+    "goal": ("praten", "melden", "klacht"),  # talk in confidence, report, or file a complaint
     "anonymous": ("ja",),  # wants to stay anonymous
     "relation": ("medewerker", "oud_medewerker", "inhuur"),
     "role": ("omstander", "leidinggevende"),  # asks as a bystander, or as a manager
     "public_interest": ("ja",),
     "health": ("ja",),  # health or wellbeing affected
+    "interest_kind": ("nevenwerk", "geschenk", "financieel"),  # side job, gift, financial interest
+    "aangifte": ("ja",),  # wants to file a police report
 }
 
 
