@@ -51,7 +51,7 @@ class TerminalRenderer:
                 self._bars(reply)
 
     def _message(self, msg: Message) -> None:
-        body = Text(msg.text)
+        body = _paragraphs(msg.text)
         if msg.kind == "crisis":
             title = self.text("terminal_crisis_title")
             self.console.print(Panel(body, title=title, border_style="bold red", padding=(0, 1)))
@@ -73,7 +73,7 @@ class TerminalRenderer:
         parts: list[Text] = [Text(card.subtitle, style="italic")]
         if card.reasons:
             parts.append(Text(f"\n{card.reasons_heading}", style="bold green"))
-            parts.extend(Text(f"• {reason}") for reason in card.reasons)
+            parts.append(_bullets(card.reasons))
         for section in card.sections:
             parts.append(Text(f"\n{section.heading}", style="bold"))
             parts.append(Text(section.text))
@@ -104,6 +104,33 @@ class TerminalRenderer:
         self.console.print()
 
 
+def _bullets(items: tuple[str, ...] | list[str]) -> RichTable:
+    """Bullets with a hanging indent, so wrapped lines stay under their text."""
+    grid = RichTable.grid(padding=(0, 1))
+    grid.add_column(width=1)
+    grid.add_column()
+    for item in items:
+        grid.add_row("•", item)
+    return grid
+
+
+def _paragraphs(text: str) -> Group:
+    """Plain text where lines starting with '- ' are bullets."""
+    parts: list[Text | RichTable] = []
+    bullets: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("- "):
+            bullets.append(line[2:])
+            continue
+        if bullets:
+            parts.append(_bullets(bullets))
+            bullets = []
+        parts.append(Text(line))
+    if bullets:
+        parts.append(_bullets(bullets))
+    return Group(*parts)
+
+
 def run_chat(
     wegwijzer: Wegwijzer,
     console: Console,
@@ -127,6 +154,7 @@ def run_chat(
             renderer.render(wegwijzer.handle(KEY, UserCommand("stop"), CHANNEL))
             return
         replies = wegwijzer.handle(KEY, to_event(line), CHANNEL, org=org)
+        console.print()
         renderer.render(replies)
         if wegwijzer.state_of(KEY) is None:  # the conversation was stopped and forgotten
             return

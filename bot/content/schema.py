@@ -121,6 +121,8 @@ class Regel(Strict):
 class VraagOptie(Strict):
     waarde: str = Field(pattern=ID_PATTERN)
     label: Tekst
+    # Words that mean this option when someone types an answer (nl and en, lowercase).
+    zoekwoorden: tuple[str, ...] = ()
 
 
 class Vraag(Strict):

@@ -10,11 +10,14 @@ that offers a way forward, and a crisis message interrupts whatever step we are 
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.advice import Advice, advise, matches
 from bot.content.loader import Content
+from bot.content.schema import Vraag
 from bot.core.events import Event, UnsupportedInput, UserChoice, UserCommand, UserText
 from bot.core.replies import (
     CardSection,
@@ -32,7 +35,11 @@ from bot.core.state import State
 from bot.core.text_input import clean, normalise, option_number
 from bot.nlu.base import NLU, Interpretation
 
+log = logging.getLogger(__name__)
+fallbacks = 0  # how often the guard in step() had to answer; tests require it to stay 0
+
 YES, NO = "ja", "nee"
+_WORD_SPLIT = re.compile(r"[^\w'-]+")
 CMD = "cmd:"
 # Words that end the conversation when typed alone, in any step.
 STOP_WORDS = {"stop", "stoppen", "/stop", "quit", "exit", "einde", "klaar"}
@@ -106,6 +113,9 @@ class Context:
     contacts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     tally: Callable[[str], Mapping[str, int]] = lambda _dilemma_id: {}
 
+    def __repr__(self) -> str:
+        return f"Context(content={self.content.version}, nlu={getattr(self.nlu, 'name', '?')})"
+
 
 class _Out:
     """Collects replies and effects while a step runs."""
@@ -132,10 +142,13 @@ def new_state(lang: str = "nl", org: str | None = None, seed: int = 0) -> State:
 
 def step(ctx: Context, state: State, event: Event) -> StepResult:
     """Handle one event. Any unexpected failure still yields a kind answer and keeps the state."""
+    global fallbacks
     out = _Out(ctx, state)
     try:
         _dispatch(out, event)
-    except Exception:  # noqa: BLE001 - the last line of defence: never leave a user in silence
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never leave a user in silence
+        fallbacks += 1
+        log.error("conversation step failed (%s); answered with a fallback", type(exc).__name__)
         out = _Out(ctx, state)
         out.say("not_understood")
         _prompt(out)
@@ -213,6 +226,12 @@ def _text(out: _Out, raw: str) -> None:
         out.say("crisis_continue")
         _prompt(out, repeat=True)
         return
+    if out.state.practice is not None and not cleaned.text.startswith("/"):
+        if normalise(cleaned.text) in STOP_WORDS:
+            _command(out, "stop", "")
+        else:
+            _practice(out, UserText(cleaned.text))
+        return
     if not cleaned.text:
         out.say("empty_input")
         _prompt(out, repeat=True)
@@ -227,9 +246,6 @@ def _text(out: _Out, raw: str) -> None:
         return
     if normalise(cleaned.text) in STOP_WORDS:
         _command(out, "stop", "")
-        return
-    if out.state.practice is not None:
-        _practice(out, UserText(cleaned.text))
         return
     if cleaned.truncated:
         out.say("too_long")
@@ -358,7 +374,7 @@ def _on_question(out: _Out, value: str | None, interp: Interpretation | None) ->
         _next(out)
         return
     if value is None and interp is not None:
-        value = _value_from_text(vraag, interp)
+        value = _value_from_words(vraag, out.text) or _value_from_text(vraag, interp)
     if value is None or value not in {o.waarde for o in vraag.opties}:
         out.say("answer_not_understood")
         _prompt(out, repeat=True)
@@ -368,7 +384,20 @@ def _on_question(out: _Out, value: str | None, interp: Interpretation | None) ->
     _next(out)
 
 
-def _value_from_text(vraag, interp: Interpretation) -> str | None:
+def _value_from_words(vraag: Vraag, text: str) -> str | None:
+    """The one option whose search words occur in the typed answer (none or several: None)."""
+    words = f" {_WORD_SPLIT.sub(' ', normalise(text))} "
+
+    def occurs(word: str) -> bool:
+        # Short words must match whole ("nee" is not "neem"); longer ones may be a word's start.
+        word = normalise(word)
+        return f" {word} " in words if len(word) < 5 else f" {word}" in words
+
+    hits = {o.waarde for o in vraag.opties for w in o.zoekwoorden if occurs(w)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _value_from_text(vraag: Vraag, interp: Interpretation) -> str | None:
     if vraag.feit in interp.cues:
         return interp.cues[vraag.feit]
     by_intent = {
@@ -481,7 +510,9 @@ def _cards(out: _Out, result: Advice) -> list[DeskCard]:
         )
         contact = _contact(out.ctx.contacts, st.org, advised.desk) or where.get(st.lang)
         reasons: list[str] = []
-        for reason in advised.reasons:
+        # The rules that fired say most about this situation; the topic's general reason last.
+        ordered = sorted(advised.reasons, key=lambda r: not r.source.startswith("regel:"))
+        for reason in ordered:
             text = reason.text.get(st.lang)
             if text not in reasons:
                 reasons.append(text)
@@ -565,7 +596,11 @@ def _prompt(out: _Out, repeat: bool = False) -> None:
     st, content = out.state, out.ctx.content
     lang = st.lang
     if st.practice is not None:
-        return
+        offered = getattr(st.practice, "offered", ())
+        if offered:
+            out.replies.append(Message(out.t("practice_continue"), options=offered))
+            return
+        out.state = st = replace(st, practice=None)
     if st.step in ("new", "org"):
         if st.step == "new":
             out.state = st = (

@@ -37,7 +37,10 @@ def open_recorder(settings) -> tuple[VoteRecorder | None, str]:
             return SignalenStore.from_settings(settings), ""
         return SignalenStore(settings.stats_path), ""
     except Exception as exc:  # noqa: BLE001 - any failure of the store must not stop a session
-        return None, f"statistics store could not be opened ({type(exc).__name__}): votes not stored"
+        return (
+            None,
+            f"statistics store could not be opened ({type(exc).__name__}): votes not stored",
+        )
 
 
 def load_library(content_dir: Path) -> tuple[DilemmaLibrary | None, list[str]]:
@@ -49,7 +52,7 @@ def load_library(content_dir: Path) -> tuple[DilemmaLibrary | None, list[str]]:
 def _list(console: Console, library: DilemmaLibrary, lang: str) -> None:
     table = Table(title="Dilemmas", show_lines=False)
     for column in ("id", "GIR", "topic", "tags", "title"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "title")
     for d in sorted(library.all(), key=lambda d: [int(p) for p in d.gir.split(".")]):
         table.add_row(d.id, d.gir, d.onderwerp, ",".join(d.tags), d.titel.get(lang))
     console.print(table)
@@ -67,11 +70,15 @@ def sessie(
     ] = None,
     chapter: Annotated[str | None, typer.Option(help="GIR chapter (2-8) or section (4.1)")] = None,
     topic: Annotated[str | None, typer.Option(help="Topic id, e.g. belangenverstrengeling")] = None,
-    tag: Annotated[str | None, typer.Option(help="Audience tag, e.g. nieuw, leidinggevenden")] = None,
+    tag: Annotated[
+        str | None, typer.Option(help="Audience tag, e.g. nieuw, leidinggevenden")
+    ] = None,
     count: Annotated[int | None, typer.Option(help="At most this many dilemmas")] = None,
     lang: Annotated[str, typer.Option(help="Language on screen: nl or en")] = "nl",
     seed: Annotated[int | None, typer.Option(help="Draw for --count (default: random)")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List dilemmas and plans, then stop")] = False,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List dilemmas and plans, then stop")
+    ] = False,
     no_record: Annotated[
         bool, typer.Option("--no-record", help="Do not add the votes to the statistics")
     ] = False,
@@ -95,7 +102,13 @@ def sessie(
         _list(console, library, lang)
         return
     ids, error = build_plan(
-        library, plan, chapter, topic, tag, count, seed if seed is not None else random.randrange(10**6)
+        library,
+        plan,
+        chapter,
+        topic,
+        tag,
+        count,
+        seed if seed is not None else random.randrange(10**6),
     )
     if error:
         console.print(f"[red]{error}[/red] (see: wegwijzer sessie --list)")

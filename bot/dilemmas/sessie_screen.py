@@ -33,8 +33,12 @@ from bot.dilemmas.session import (
 )
 from bot.dilemmas.texts import letter, name_of, say
 
-LETTER_STYLES = ("bold white on blue", "bold white on dark_green", "bold black on yellow",
-                 "bold white on magenta")
+LETTER_STYLES = (
+    "bold white on blue",
+    "bold white on dark_green",
+    "bold black on yellow",
+    "bold white on magenta",
+)
 BAR_STYLES = ("blue", "green", "yellow", "magenta")
 BAR_WIDTH = 40
 
@@ -109,10 +113,11 @@ def _bars(screen: Screen, dilemma: Dilemma, counts: tuple[int, ...] | None) -> R
         box=None,
         show_header=False,
         padding=(0, 1),
+        expand=True,
     )
-    table.add_column(width=3)
-    table.add_column(width=BAR_WIDTH + 1)
-    table.add_column(justify="right")
+    table.add_column(width=2)
+    table.add_column(width=BAR_WIDTH, no_wrap=True)
+    table.add_column(width=11, justify="right", no_wrap=True)
     table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
     for i, (value, pct) in enumerate(zip(counts, percentages(counts), strict=True)):
         length = round(BAR_WIDTH * value / top) if top else 0
@@ -139,11 +144,13 @@ def _discussion(screen: Screen, dilemma: Dilemma) -> RenderableType:
 
 def _help(screen: Screen, dilemma: Dilemma) -> RenderableType:
     desks = ", ".join(
-        name_of("loket", d, screen.texts, screen.lang, screen.desk_names)
-        for d in dilemma.loketten
+        name_of("loket", d, screen.texts, screen.lang, screen.desk_names) for d in dilemma.loketten
     )
     return Text.assemble(
-        (screen.t("dilemma_sessie_wie_helpt"), "bold"), " ", (desks, "bold green"), "   ",
+        (screen.t("dilemma_sessie_wie_helpt"), "bold"),
+        " ",
+        (desks, "bold green"),
+        "   ",
         (screen.t("dilemma_geen_score"), "italic"),
     )
 
@@ -175,8 +182,12 @@ def _summary(screen: Screen, state: SessionState) -> RenderableType:
         )
     stored = "dilemma_sessie_opgeslagen" if screen.recording else "dilemma_sessie_niet_opgeslagen"
     return Group(
-        Panel(Text(screen.t("dilemma_sessie_klaar"), style="bold", justify="center"),
-              box=box.HEAVY, border_style="bright_blue", padding=(1, 2)),
+        Panel(
+            Text(screen.t("dilemma_sessie_klaar"), style="bold", justify="center"),
+            box=box.HEAVY,
+            border_style="bright_blue",
+            padding=(1, 2),
+        ),
         table,
         Text(screen.t(stored), style="italic"),
     )

@@ -45,8 +45,9 @@ _FIGURATIVE: tuple[str, ...] = (
     r"\bover my dead body\b",
     r"\b(zelfmoord|suicide) ?preventie ?(beleid|training|cursus|week)\b",
     r"\b(kill|killed|killing) (the|this|that) (project|deal|idea|plan|meeting)\b",
-    r"\b(een )?eind(e)? (aan )?(maken|gemaakt|maakt|te maken) aan (het|dit|dat|de|die|deze|zijn|haar|hun)"
-    r" (pesten|gedrag|samenwerking|situatie|gedoe|conflict|discussie|treiteren|misbruik|fraude|"
+    r"\b(een )?eind(e)? (aan )?(maken|gemaakt|maakt|te maken) aan "
+    r"(het|dit|dat|de|die|deze|zijn|haar|hun) (pesten|gedrag|samenwerking|situatie|gedoe|"
+    r"conflict|discussie|treiteren|misbruik|fraude|"
     r"project|opdracht|contract|relatie|gesprek|ruzie)\b",
     r"\b(een )?eind(e)? (maken|maakt|te maken) aan (het|dit|dat|de|die|deze|zijn|haar) "
     r"(pesten|gedrag|samenwerking|situatie|gedoe|conflict|discussie|treiteren|misbruik|fraude|"
@@ -61,7 +62,8 @@ _SELF: tuple[str, ...] = (
     r"\bgeen uitweg meer\b",
     r"\bzie geen (toekomst|licht|zin) meer$",
     r"\bzie geen zin (meer )?in (het|mijn) leven\b",
-    r"\b(er|het) (een )?eind(e)? aan (maken|te maken|maak)\b"
+    r"\b(er|het) (een )?eind(e)? aan ((gaat|ga|gaan|wil|wilde|zou|zal) )?"
+    r"(maken|te maken|maak)\b"
     r"(?! (dat|door|zodat|met een melding|en (het|dit) melden))",
     r"\b(er )?(een )?eind(e)? (maken|te maken|maak) aan (mijn|m'n|mn|het|me|alles)( leven)?$",
     r"\b(een )?eind(e)? (maken|te maken|maak) aan (mijn|m'n|mn|het|me) leven\b",
@@ -94,7 +96,7 @@ _SELF: tuple[str, ...] = (
     r"\bik kan (zo |echt |gewoon )*niet meer verder$",
     r"\b(kill|killing|hurt|hurting|harm|harming|cut|cutting) (myself|my self)\b",
     r"\bend (it all|my life|things)\b",
-    r"\b(want|wanna|going|gonna) (to )?die\b",
+    r"\b(want to|wanna|going to|gonna|wish to) die\b",
     r"\bwish i (was|were) dead\b",
     r"\b(don't|dont|do not) want to (live|be alive|be here)( anymore)?\b",
     r"\bno (reason|point) (to|in) (live|living|going on)\b",
@@ -106,7 +108,8 @@ _SELF: tuple[str, ...] = (
 )
 
 _HARM = (
-    r"(iets|wat|wat ergs|iets ergs) aan ?(te )?(doen|doet|deed)|vermoorden|vermoord|"
+    r"(iets|wat|wat ergs|iets ergs) aan ?((te|zou|zal|gaat|gaan|wil) )?(doen|doet|deed)|"
+    r"vermoorden|vermoord|"
     r"dood ?(te )?maken|dood ?maakt|doden|in elkaar (te )?(slaan|slaat|trappen)|slaan|"
     r"neer ?(te )?steken|neer ?(te )?schieten|te grazen (te )?nemen|pijn (te )?doen|verkrachten"
 )
@@ -121,17 +124,18 @@ _THREAT: tuple[str, ...] = (
     rf"manager|leidinggevende|klootzak|eikel)|mijn (collega|manager|leidinggevende|baas))"
     rf"( te)? ({_HARM})\b",
     r"\bdoods ?bedreig\w*\b",
+    r"\b(me|mij|ons)( \w+){0,6} in elkaar (te )?(slaan|slaat|trappen|trapt|meppen)\b",
     r"\b(bedreigd|bedreigt|bedreigde|dreigt|dreigde|aangevallen|gestoken) met (een |de )?"
     r"(mes|wapen|pistool|vuurwapen|geweer|de dood)\b",
     r"\b(heeft|had|draagt|droeg|met|pakte|pakt|trok|trekt) (een |zijn |haar )?"
     r"(mes|pistool|vuurwapen|geweer|wapen)\b",
     r"\b(bom|explosief|explosieven)\b",
-    r"\b(aanslag|schietpartij|gijzeling)\b",
+    r"\b(schietpartij|gijzeling|terroristische aanslag|aanslag (plegen|op (mij|ons|het|de|een)))\b",
     r"\b(ik ben|ben net|word|werd) (net )?(verkracht|aangerand|mishandeld|in elkaar geslagen)\b",
     r"\b(heeft|hebben) (me|mij) (net )?(geslagen|geschopt|gewurgd|verkracht|aangerand|"
     r"mishandeld)\b",
     r"\b(slaat|sloeg|schopt|schopte|wurgt|wurgde) (me|mij)\b",
-    r"\b(threat\w*|going|gonna|wants|want|will|said he would|said she would)( \w+){0,3} "
+    r"\b(threat\w*|going|gonna|wants|want|will|would|ll|said he would|said she would)( \w+){0,3} "
     r"(to )?(kill|hurt|harm|stab|shoot|beat|attack) (me|us|him|her|them|my \w+)\b",
     r"\b(kill|stab|shoot) (him|her|them|someone|my boss|my manager|my colleague)\b",
     r"\b(has|had|carries|carrying|brought|with) (a |his |her )?(knife|gun|weapon|firearm)\b",

@@ -73,7 +73,8 @@ _ANONYMOUS = re.compile(
 _EX_EMPLOYEE = re.compile(
     r"\b((oud|ex|voormalig|voormalige) ?-? ?(medewerker|collega|werknemer|ambtenaar|personeelslid|"
     r"employee|colleague)|niet meer in dienst|uit dienst (gegaan|getreden|sinds)|"
-    r"ik (werk|zit) (daar |er |hier )?niet meer|sinds ik (weg|vertrokken|ontslagen) (ben|ben gegaan)|"
+    r"ik (werk|zit) (daar |er |hier )?niet meer|"
+    r"sinds ik (weg|vertrokken|ontslagen) (ben|ben gegaan)|"
     r"toen ik (er |daar |nog )*(werkte|in dienst was)|ben (vorig jaar |onlangs |net )?"
     r"(vertrokken|weggegaan|ontslagen|met pensioen)|gepensioneerd|"
     r"(former|ex) (employee|staff|civil servant)|no longer work|used to work|"
@@ -98,8 +99,9 @@ _EMPLOYEE = re.compile(
     r"(i'?m|i am) (a |an )?(civil servant|employee)|i work (at|for) the)"
 )
 _BYSTANDER = re.compile(
-    r"\b(ik (zag|zie|heb gezien|hoorde|hoor|heb gehoord|merk|merkte|heb gemerkt|weet dat|"
-    r"vermoed dat|ontdekte|heb ontdekt|kreeg mee|was getuige)|getuige (van|geweest)|"
+    r"\b(ik (zag|zie|heb gezien|hoorde|hoor|heb gehoord|merk|merkte|heb gemerkt)"
+    r" (dat|hoe|een|iemand|mijn|m'n|mn|onze|collega|twee|de)\b|"
+    r"ik (weet dat|vermoed dat|ontdekte|heb ontdekt|kreeg mee|was getuige)|getuige (van|geweest)|"
     r"(een |mijn |m'n |mn )?(collega|teamgenoot|stagiair|stagiaire)( van me| van mij)? "
     r"(wordt|werd|is|krijgt)( \w+){0,2} (gepest|uitgescholden|lastiggevallen|genegeerd|"
     r"geintimideerd|bedreigd|vernederd|buitengesloten|betast|aangeraakt)|"

@@ -17,17 +17,19 @@ def cache_dir(settings: Settings) -> Path:
     return settings.data_dir / "nlu-cache"
 
 
-def load_engine(settings: Settings, engine: str | None = None) -> NLU:
+def load_engine(settings: Settings, engine: str | None = None, strict: bool = False) -> NLU:
     """The embedded engine by default; `settings.nlu == "rasa"` (or engine="rasa") gives Rasa.
 
-    Building the Rasa client does not contact the service; call `.check()` to fail early with a
-    friendly `RasaUnavailable`.
+    For Rasa the service is contacted once here: when it is not there, `RasaUnavailable` (a
+    friendly message saying how to start it) is raised at start-up rather than mid-conversation.
     """
     choice = engine or settings.nlu
     if choice == "rasa":
         from bot.nlu.rasa_client import RasaNLU
 
-        return RasaNLU(settings.rasa_url, threshold=settings.confidence_threshold)
+        client = RasaNLU(settings.rasa_url, settings.confidence_threshold, strict=strict)
+        client.check()
+        return client
     from bot.nlu.embedded import EmbeddedNLU
 
     return EmbeddedNLU.from_dialogen(

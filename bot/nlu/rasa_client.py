@@ -37,9 +37,12 @@ class RasaNLU:
     name = "rasa"
 
     def __init__(self, url: str = "http://127.0.0.1:5005", threshold: float = 0.45,
-                 timeout: float = 10.0, client: httpx.Client | None = None):
+                 timeout: float = 10.0, client: httpx.Client | None = None, strict: bool = False):
         self.url = url.rstrip("/")
         self.threshold = threshold
+        # strict: parse raises RasaUnavailable (evaluation, benchmarks). Not strict (the bot):
+        # a lost service gives an unsure answer, so the bot asks; crisis and cues still work.
+        self.strict = strict
         self._client = client or httpx.Client(timeout=timeout, trust_env=False)
 
     def check(self) -> None:
@@ -58,13 +61,22 @@ class RasaNLU:
             raise RasaUnavailable(_friendly(self.url, "no model loaded"))
 
     def parse(self, text: str) -> Interpretation:
-        """Parse one message; raises RasaUnavailable only when the service is unreachable."""
+        """Parse one message. Only in strict mode does a lost service raise RasaUnavailable."""
         text = text if isinstance(text, str) else ""
         is_crisis = crisis.is_crisis(text)
         found = cues.extract(text)
         clean = "".join(ch for ch in text[:MAX_CHARS] if ch.isprintable() or ch in "\n\t").strip()
         if not clean:
             return Interpretation("out_of_scope", 1.0, crisis=is_crisis, cues=found)
+        try:
+            return self._remote(clean, is_crisis, found)
+        except RasaUnavailable:
+            if self.strict:
+                raise
+            log.warning("Rasa service unavailable at %s; answering 'not sure'", self.url)
+            return Interpretation("out_of_scope", 0.0, crisis=is_crisis, cues=found)
+
+    def _remote(self, clean: str, is_crisis: bool, found: dict[str, str]) -> Interpretation:
         try:
             response = self._client.post(f"{self.url}/model/parse", json={"text": clean})
         except httpx.HTTPError as exc:
@@ -75,7 +87,10 @@ class RasaNLU:
             result = response.json()
         except ValueError:
             raise RasaUnavailable(_friendly(self.url, "answer was not JSON")) from None
-        return self.interpret(result, is_crisis, found)
+        try:
+            return self.interpret(result, is_crisis, found)
+        except (AttributeError, TypeError, ValueError):
+            raise RasaUnavailable(_friendly(self.url, "unexpected answer")) from None
 
     def interpret(self, result: dict, is_crisis: bool, found: dict[str, str]) -> Interpretation:
         """Turn Rasa's JSON (`intent`, `intent_ranking`) into an Interpretation."""

@@ -327,10 +327,18 @@ class SignalenStore:
                 self._db = _connect(self.path, self.busy_timeout, readonly=True)
                 return True
             if kind == "new":
-                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
-                os.close(fd)
-            db = _connect(self.path, self.busy_timeout, readonly=False)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+                except OSError as exc:
+                    raise StatsError(
+                        f"{self.path}: cannot create the statistics database ({exc.strerror}); "
+                        "set stats_db to a writable place"
+                    ) from None
+            try:
+                db = _connect(self.path, self.busy_timeout, readonly=False)
+            except sqlite3.DatabaseError as exc:
+                raise _explain(exc, self.path) from None
             try:
                 _initialise(db, self.path)
                 _enable_wal(db, self.busy_timeout)
@@ -355,13 +363,15 @@ def _check_key(period: str, ids: Iterable[str], version: str | None, n: int) -> 
 def inspect(path: Path) -> str:
     """'new' (absent or empty) or 'ours'; raises for a foreign, damaged or newer file.
 
-    Reads the header bytes, then looks inside through a read-only connection, so nothing in a
-    file that turns out not to be ours is ever changed.
+    The header bytes decide whether the file is ours (SQLite, with our application id, which is
+    written when the file is created and never changes). A file that is not ours is refused
+    without ever being opened by SQLite, so not a byte of it changes and no journal appears
+    beside it. Our own file is then checked through a read-only connection.
     """
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return "new"
     except IsADirectoryError:
         raise ForeignDatabaseError(f"{path} is a directory, not a signalen database") from None
@@ -376,6 +386,11 @@ def inspect(path: Path) -> str:
         )
     if len(header) < 100:
         raise CorruptDatabaseError(f"{path} is damaged (truncated header); it was left untouched.")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise ForeignDatabaseError(
+            f"{path} is an SQLite database of another program, not Wegwijzer signalen. It "
+            "was left untouched; point stats_db at another path."
+        )
     try:
         db = _connect(path, 5.0, readonly=True)
     except sqlite3.DatabaseError as exc:
@@ -388,15 +403,8 @@ def inspect(path: Path) -> str:
                 f"{path} is damaged ({verdict}); it was left untouched. Restore a backup or an "
                 "export (`wegwijzer stats --import`) into a new file."
             )
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = set(db.table_names())
-        if app_id == 0 and not tables:
-            return "new"
-        if app_id != APPLICATION_ID or "schema_version" not in tables:
-            raise ForeignDatabaseError(
-                f"{path} is an SQLite database of another program, not Wegwijzer signalen. It "
-                "was left untouched; point stats_db at another path."
-            )
+        if "schema_version" not in set(db.table_names()):
+            raise CorruptDatabaseError(f"{path} has no schema version; it was left untouched.")
         version = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
         if version is None:
             raise CorruptDatabaseError(f"{path} has no schema version; it was left untouched.")

@@ -3,24 +3,29 @@
 Why this is more than "hide the cells below 5": the totals are published too, so a hidden cell
 can often be worked out by subtraction (row total minus the other cells), or by chaining such
 subtractions through rows and columns. And because the code is public, a reader knows that a
-cell shown as "<5" lies between 1 and 4 and that a cell hidden as "x" is at least 5; those bounds
-can pin a value as well (a row "<5, x, total 6" can only be 1 + 5).
+cell shown as "<5" lies between 1 and 4 and that a cell hidden as "x" is at least 5 (zeros are
+never hidden); those bounds can pin a value as well (a row "<5, x, total 6" can only be 1 + 5).
 
-The method, on the table extended with its totals (the totals are cells too):
+The model. Negate the totals and every row and column of the table extended with its totals
+sums to zero: the extended table is a circulation on the bipartite graph whose nodes are the
+rows and columns (total row and column included) and whose edges are the hidden cells. What a
+reader can change without contradicting anything shown is exactly a circulation along cycles of
+hidden cells that keeps every hidden cell within its bounds. So a small count is safe when it can
+move by one, up or down, along such a cycle; in flow terms, when its row and column are joined
+through the residual graph of the other hidden cells. That is a path search, exact because
+integer circulations decompose into cycles, and it covers the plain subtraction attack (a cell on
+no cycle at all) as well as the attacks that use the bounds.
 
+The method:
 1. primary: every count from 1 to threshold-1, totals included (a total of 3 is a small count);
-2. secondary, linear: think of rows and columns (total row and column included) as the nodes of
-   a bipartite graph and of hidden cells as its edges. Every row and column of the extended
-   table sums to zero once totals are negated, so a hidden cell can be computed from the shown
-   ones exactly when its edge is a bridge (lies on no cycle). Each bridge is closed into a cycle
-   along the cheapest path of further cells (inner cells before totals, small before large,
-   never a zero, so "x" always means "at least the threshold");
-3. audit with bounds: for every primary cell a linear programme finds the smallest and largest
-   value it can take given all shown cells and the bounds above (the constraint matrix of a
-   two-way table is totally unimodular, so the extremes are whole numbers). When both are equal
-   the cell is still disclosed, and one more cell of its row (or column) is hidden; back to 2.
+2. for each primary cell that cannot move, hide the cheapest extra cells that let it move:
+   a shortest-path search over the residual graph in which the hidden cells cost nothing and a
+   shown cell costs its value (inner cells before totals, the grand total last; zeros never, so
+   "x" always means "at least the threshold"). Hiding more only adds ways to move, so a cell
+   made safe stays safe and one pass suffices.
 
-The result never shows a value that the shown values and the markers together determine.
+One case cannot be helped by hiding more: the markers themselves can pin a value, as in a row of
+four "<5" cells with a total of "<5" (all four must be 1). Such cells are listed in `pinned`.
 """
 
 from __future__ import annotations
@@ -29,9 +34,6 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
-
-import numpy as np
-from scipy.optimize import linprog
 
 Status = Literal["shown", "primary", "secondary"]
 SECONDARY_MARK = "x"
@@ -56,6 +58,7 @@ class SuppressedTable:
     row_totals: tuple[Cell, ...]
     column_totals: tuple[Cell, ...]
     grand_total: Cell
+    pinned: tuple[tuple[int, int], ...] = ()  # (row, column) of the extended table; see above
 
     def label(self, cell: Cell) -> int | str:
         """What to print: the count, '<5' for a small count, 'x' for a complementary hide."""
@@ -83,8 +86,8 @@ Pos = tuple[int, int]
 
 def suppress(values: Sequence[Sequence[int]], threshold: int) -> SuppressedTable:
     """Suppress small counts in `values` (rows x columns) and whatever would reveal them."""
-    if threshold < 1:
-        raise ValueError("threshold must be at least 1")
+    if threshold < 3:
+        raise ValueError("threshold must be at least 3 (below that '<t' names the value itself)")
     rows = [list(map(int, row)) for row in values]
     n_cols = len(rows[0]) if rows else 0
     if any(len(row) != n_cols for row in rows):
@@ -92,7 +95,8 @@ def suppress(values: Sequence[Sequence[int]], threshold: int) -> SuppressedTable
     if any(value < 0 for row in rows for value in row):
         raise ValueError("counts cannot be negative")
     grid = _extend(rows, n_cols)
-    status = _Suppressor(grid, threshold).run()
+    suppressor = _Suppressor(grid, threshold)
+    status = suppressor.run()
     m, n = len(rows), n_cols
 
     def cell(i: int, j: int) -> Cell:
@@ -104,6 +108,7 @@ def suppress(values: Sequence[Sequence[int]], threshold: int) -> SuppressedTable
         row_totals=tuple(cell(i, n) for i in range(m)),
         column_totals=tuple(cell(m, j) for j in range(n)),
         grand_total=cell(m, n),
+        pinned=tuple(suppressor.pinned),
     )
 
 
@@ -126,59 +131,40 @@ class _Suppressor:
         big = grid[self.m][self.n] + 1
         self.margin_cost = 10 * big
         self.status: dict[Pos, Status] = {}
+        self.pinned: list[Pos] = []
 
     def run(self) -> dict[Pos, Status]:
         for i, row in enumerate(self.grid):
             for j, value in enumerate(row):
                 if 0 < value < self.t:
                     self.status[(i, j)] = "primary"
-        while True:
-            bridge = self._first_bridge()
-            if bridge is not None:
-                self._close_cycle(bridge)
-                continue
-            disclosed = self._disclosed_by_bounds()
-            if not disclosed or not self._widen(disclosed[0]):
-                return self.status
+        for pos in sorted(self.status):
+            if self.status[pos] == "primary" and not self._protect(pos):
+                self.pinned.append(pos)
+        return self.status
 
-    # -- the graph: vertices 0..m are rows, m+1..m+1+n are columns; hidden cells are edges
-    def _vertex_col(self, j: int) -> int:
+    # Vertices: rows are 0..m, columns are m+1..m+1+n. A cell (i, j) is the edge between them.
+    def _col(self, j: int) -> int:
         return self.m + 1 + j
 
-    def _first_bridge(self) -> Pos | None:
-        """A hidden cell on no cycle of hidden cells (Tarjan's bridges, iteratively)."""
-        adjacency: dict[int, list[tuple[int, Pos]]] = {}
-        for i, j in sorted(self.status):
-            a, b = i, self._vertex_col(j)
-            adjacency.setdefault(a, []).append((b, (i, j)))
-            adjacency.setdefault(b, []).append((a, (i, j)))
-        order: dict[int, int] = {}
-        low: dict[int, int] = {}
-        for root in sorted(adjacency):
-            if root in order:
-                continue
-            order[root] = low[root] = len(order)
-            stack: list[tuple[int, Pos | None, int]] = [(root, None, 0)]
-            while stack:
-                vertex, via, index = stack[-1]
-                if index < len(adjacency[vertex]):
-                    stack[-1] = (vertex, via, index + 1)
-                    neighbour, edge = adjacency[vertex][index]
-                    if edge == via:
-                        continue
-                    if neighbour in order:
-                        low[vertex] = min(low[vertex], order[neighbour])
-                    else:
-                        order[neighbour] = low[neighbour] = len(order)
-                        stack.append((neighbour, edge, 0))
-                    continue
-                stack.pop()
-                if stack:
-                    parent = stack[-1][0]
-                    low[parent] = min(low[parent], low[vertex])
-                    if low[vertex] > order[parent]:
-                        return via
-        return None
+    def _bounds(self, pos: Pos) -> tuple[int, float]:
+        if self.status.get(pos) == "primary":
+            return 1, self.t - 1
+        return self.t, float("inf")
+
+    def _is_margin(self, pos: Pos) -> bool:
+        return (pos[0] == self.m) != (pos[1] == self.n)
+
+    def _can_step(self, pos: Pos, row_to_col: bool) -> bool:
+        """Can this cell change by one in the direction that crossing it this way means?
+
+        Crossing row -> column raises the cell's entry of the circulation, column -> row lowers
+        it; a total enters the circulation negated, so for a total it is the other way round.
+        """
+        low, high = self._bounds(pos)
+        value = self.grid[pos[0]][pos[1]]
+        up = row_to_col != self._is_margin(pos)
+        return value + 1 <= high if up else value - 1 >= low
 
     def _cost(self, i: int, j: int) -> int:
         value = self.grid[i][j]
@@ -188,86 +174,53 @@ class _Suppressor:
             return value + self.margin_cost
         return value
 
-    def _close_cycle(self, bridge: Pos) -> None:
-        """Hide the cheapest path of non-zero cells from the bridge's row to its column."""
-        r, c = bridge
-        start, goal = r, self._vertex_col(c)
+    def _arcs(self, vertex: int) -> list[tuple[int, Pos, bool]]:
+        """(neighbour, cell, crossing row -> column?) for every non-zero cell at this vertex."""
+        if vertex <= self.m:
+            cells = [((vertex, j), self._col(j)) for j in range(self.n + 1)]
+            return [(v, pos, True) for pos, v in cells if self.grid[pos[0]][pos[1]]]
+        j = vertex - self.m - 1
+        return [(i, (i, j), False) for i in range(self.m + 1) if self.grid[i][j]]
+
+    def _protect(self, cell: Pos) -> bool:
+        """Make `cell` able to move by one; hide the cheapest cells needed. False if impossible."""
+        best: tuple[int, list[Pos]] | None = None
+        row, col = cell[0], self._col(cell[1])
+        for row_to_col in (True, False):
+            if not self._can_step(cell, row_to_col):
+                continue
+            # crossing the cell row -> column, the cycle must come back column -> row
+            start, goal = (col, row) if row_to_col else (row, col)
+            found = self._cheapest_path(start, goal, cell)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        if best is None:
+            return False
+        for pos in best[1]:
+            self.status.setdefault(pos, "secondary")
+        return True
+
+    def _cheapest_path(self, start: int, goal: int, skip: Pos) -> tuple[int, list[Pos]] | None:
+        """Dijkstra over residual arcs: hidden cells are free, shown ones cost `_cost`."""
         best: dict[int, int] = {start: 0}
         came_from: dict[int, tuple[int, Pos]] = {}
         heap: list[tuple[int, int]] = [(0, start)]
         while heap:
             cost, vertex = heapq.heappop(heap)
             if vertex == goal:
-                break
+                path: list[Pos] = []
+                while vertex != start:
+                    vertex, pos = came_from[vertex]
+                    path.append(pos)
+                return cost, [p for p in path if p not in self.status]
             if cost > best.get(vertex, cost):
                 continue
-            for neighbour, pos in self._neighbours(vertex):
-                if pos == bridge or self.grid[pos[0]][pos[1]] == 0:
+            for neighbour, pos, row_to_col in self._arcs(vertex):
+                if pos == skip or not self._can_step(pos, row_to_col):
                     continue
                 step = 0 if pos in self.status else self._cost(*pos)
                 if cost + step < best.get(neighbour, 1 << 62):
                     best[neighbour] = cost + step
                     came_from[neighbour] = (vertex, pos)
                     heapq.heappush(heap, (cost + step, neighbour))
-        vertex = goal
-        while vertex != start:  # a path always exists: cell, row total, column total, grand total
-            vertex, pos = came_from[vertex]
-            self.status.setdefault(pos, "secondary")
-
-    def _neighbours(self, vertex: int) -> list[tuple[int, Pos]]:
-        if vertex <= self.m:
-            return [(self._vertex_col(j), (vertex, j)) for j in range(self.n + 1)]
-        j = vertex - self.m - 1
-        return [(i, (i, j)) for i in range(self.m + 1)]
-
-    # -- the audit with bounds
-    def _disclosed_by_bounds(self) -> list[Pos]:
-        hidden = sorted(self.status)
-        index = {pos: k for k, pos in enumerate(hidden)}
-        equations: list[tuple[list[tuple[int, int]], int]] = []
-        lines = [[(i, j) for j in range(self.n + 1)] for i in range(self.m + 1)]
-        lines += [[(i, j) for i in range(self.m + 1)] for j in range(self.n + 1)]
-        for line in lines:
-            *members, total = line
-            terms = [(pos, 1) for pos in members] + [(total, -1)]
-            unknown = [(index[pos], sign) for pos, sign in terms if pos in index]
-            if unknown:
-                known = sum(sign * self.grid[pos[0]][pos[1]] for pos, sign in terms)
-                known -= sum(sign * self.grid[hidden[k][0]][hidden[k][1]] for k, sign in unknown)
-                equations.append((unknown, -known))
-        a_eq = np.zeros((len(equations), len(hidden)))
-        b_eq = np.zeros(len(equations))
-        for row, (unknown, rhs) in enumerate(equations):
-            for k, sign in unknown:
-                a_eq[row, k] = sign
-            b_eq[row] = rhs
-        bounds = [
-            (1, self.t - 1) if self.status[pos] == "primary" else (self.t, None) for pos in hidden
-        ]
-        disclosed = []
-        for pos in hidden:
-            if self.status[pos] != "primary":
-                continue
-            objective = np.zeros(len(hidden))
-            objective[index[pos]] = 1
-            low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            if high.status == 3:  # unbounded above: certainly not pinned
-                continue
-            if low.status == 0 and high.status == 0 and (-high.fun) - low.fun < 0.5:
-                disclosed.append(pos)
-        return disclosed
-
-    def _widen(self, pos: Pos) -> bool:
-        """Hide one more non-zero cell in the disclosed cell's row, else column, else anywhere."""
-        i, j = pos
-        row = [(i, k) for k in range(self.n + 1)]
-        column = [(k, j) for k in range(self.m + 1)]
-        everywhere = [(a, b) for a in range(self.m + 1) for b in range(self.n + 1)]
-        for candidates in (row, column, everywhere):
-            free = [p for p in candidates if p not in self.status and self.grid[p[0]][p[1]] > 0]
-            if free:
-                choice = min(free, key=lambda p: (self._cost(*p), p))
-                self.status[choice] = "secondary"
-                return True
-        return False
+        return None

@@ -76,11 +76,12 @@ class ApiCall:
 
 @dataclass
 class Fault:
-    kind: str  # "429" | "5xx" | "drop"
+    kind: str  # "429" | "5xx" | "drop" | "slow"
     remaining: int
     methods: frozenset[str] | None
     retry_after: float = 1
     status: int = 502
+    delay: float = 0.0
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Outgoing:
     plain: str
     buttons: list[list[dict[str, Any]]]
     poll: dict[str, Any] | None = None
+    call_index: int = 0  # position in FakeBotApi.calls
 
     @property
     def labels(self) -> list[str]:
@@ -130,6 +132,10 @@ class FakeBotApi:
         self.open_callback_queries: set[str] = set()
         self.answered_callback_queries: dict[str, dict[str, Any]] = {}
         self._pending: list[dict[str, Any]] = []
+        self._marks: dict[int, int] = {}  # update_id -> number of calls when it was injected
+        self._by_chat: dict[int, list[Outgoing]] = {}
+        self._chat_events: dict[int, asyncio.Event] = {}
+        self.chats: dict[int, dict[str, Any]] = {}
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = {}
         self._faults: list[Fault] = []
@@ -143,7 +149,9 @@ class FakeBotApi:
     async def start(self) -> FakeBotApi:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=0.1
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
@@ -181,13 +189,19 @@ class FakeBotApi:
         kind: str = "429",
         retry_after: float = 1,
         status: int = 502,
+        delay: float = 1.0,
         methods: Iterable[str] | None = None,
     ) -> None:
-        """Make the next `n` calls (of `methods`, or any) fail: 429, 5xx or a dropped link."""
-        if kind not in {"429", "5xx", "drop"}:
+        """Make the next `n` calls (of `methods`, or any) fail.
+
+        kind: "429" (flood control with `retry_after`), "5xx" (`status`), "drop" (the connection
+        is cut without an answer) or "slow" (no answer for `delay` seconds, then cut: a timeout).
+        The failed call has no effect, like a request Telegram never handled.
+        """
+        if kind not in {"429", "5xx", "drop", "slow"}:
             raise ValueError(kind)
         wanted = frozenset(m.lower() for m in methods) if methods else None
-        self._faults.append(Fault(kind, n, wanted, retry_after, status))
+        self._faults.append(Fault(kind, n, wanted, retry_after, status, delay))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -218,6 +232,7 @@ class FakeBotApi:
     def push_update(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (any of Telegram's update fields); returns it with its update_id."""
         update = {"update_id": next(self._update_ids), **payload}
+        self._marks[update["update_id"]] = len(self.calls)
         self._pending.append(update)
         self._notify()
         return update
@@ -226,6 +241,7 @@ class FakeBotApi:
         self, user: FakeUser, chat: FakeChat | None, **content: Any
     ) -> dict[str, Any]:
         chat = chat or private_chat(user)
+        self.chats[chat.id] = chat.as_json()
         msg = message(user, chat, self._next_message_id(chat.id), **content)
         self.messages[(chat.id, msg["message_id"])] = msg
         return msg
@@ -319,29 +335,43 @@ class FakeBotApi:
 
     def outgoing(self, chat_id: int | None = None, since: int = 0) -> list[Outgoing]:
         """Successful sendMessage/sendPoll/editMessageText calls, in order."""
-        result = []
-        for call in self.calls[since:]:
-            if call.status != 200 or call.method.lower() not in {
-                "sendmessage", "sendpoll", "editmessagetext",
-            }:  # fmt: skip
-                continue
-            if chat_id is not None and call.params.get("chat_id") != chat_id:
-                continue
-            res = call.result
-            markup = call.params.get("reply_markup") or {}
-            html_text = call.params.get("text", call.params.get("question", ""))
-            result.append(
-                Outgoing(
-                    method=call.method,
-                    chat_id=res["chat"]["id"],
-                    message_id=res["message_id"],
-                    html=html_text,
-                    plain=res.get("text", ""),
-                    buttons=markup.get("inline_keyboard", []),
-                    poll=res.get("poll"),
-                )
-            )
-        return result
+        if chat_id is None:
+            found = [o for outs in self._by_chat.values() for o in outs if o.call_index >= since]
+            return sorted(found, key=lambda o: o.call_index)
+        return [o for o in self._by_chat.get(chat_id, ()) if o.call_index >= since]
+
+    def _record_outgoing(self, call: ApiCall, index: int) -> None:
+        """Index a successful message call by chat, and wake whoever waits on that chat."""
+        res = call.result
+        markup = call.params.get("reply_markup") or {}
+        out = Outgoing(
+            method=call.method,
+            chat_id=res["chat"]["id"],
+            message_id=res["message_id"],
+            html=call.params.get("text", call.params.get("question", "")),
+            plain=res.get("text", ""),
+            buttons=markup.get("inline_keyboard", []),
+            poll=res.get("poll"),
+            call_index=index,
+        )
+        self._by_chat.setdefault(out.chat_id, []).append(out)
+        event = self._chat_events.pop(out.chat_id, None)
+        if event is not None:
+            event.set()
+
+    async def _wait_chat(self, chat_id: int, predicate: Callable[[], Any], timeout: float) -> Any:
+        """Like wait_until, but woken only by messages to this chat (cheap with many users)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no fitting reply to the chat within {timeout}s")
+            event = self._chat_events.setdefault(chat_id, asyncio.Event())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), remaining)
 
     async def wait_for_call(self, method: str, since: int = 0, timeout: float = 10.0) -> ApiCall:
         calls = await self.wait_until(lambda: self.calls_of(method, since), timeout)
@@ -363,13 +393,13 @@ class FakeBotApi:
         """After injecting `update`: the bot's messages to `chat_id` for it.
 
         Waits for the first reply, then until `until(replies)` holds or, without `until`, until
-        the bot has been quiet towards this chat for `quiet` seconds.
+        the bot has been quiet towards this chat for `quiet` seconds. Only calls made after the
+        update was injected count.
         """
-        del update  # the update is already queued; kept in the signature for readability
-        start = len(self.calls)
-        await self.wait_until(lambda: self.outgoing(chat_id, start), timeout)
+        start = self._marks.pop(update.get("update_id", -1), len(self.calls))
+        await self._wait_chat(chat_id, lambda: self.outgoing(chat_id, start), timeout)
         if until is not None:
-            await self.wait_until(lambda: until(self.outgoing(chat_id, start)), timeout)
+            await self._wait_chat(chat_id, lambda: until(self.outgoing(chat_id, start)), timeout)
             return self.outgoing(chat_id, start)
         seen = -1
         while True:
@@ -401,6 +431,7 @@ class FakeBotApi:
         except (ValueError, ApiError):
             return _error(400, "Bad Request: can't parse request")
         call = ApiCall(method=method, params=params)
+        index = len(self.calls)
         self.calls.append(call)
         try:
             fault = self._take_fault(method)
@@ -422,6 +453,8 @@ class FakeBotApi:
                 call.status = 400
                 return _error(400, f"Bad Request: {type(exc).__name__}: {exc}")
             call.status = 200
+            if method.lower() in {"sendmessage", "sendpoll", "editmessagetext"}:
+                self._record_outgoing(call, index)
             return web.json_response({"ok": True, "result": call.result})
         finally:
             self._notify()
@@ -442,6 +475,8 @@ class FakeBotApi:
                 fault.status, "Bad Gateway" if fault.status == 502 else "Internal Server Error"
             )
         call.status = -1  # dropped
+        if fault.kind == "slow":
+            await asyncio.sleep(fault.delay)
         if request.transport is not None:
             request.transport.abort()
         return None
@@ -456,12 +491,10 @@ class FakeBotApi:
         }
 
     def _chat_json(self, chat_id: Any) -> dict[str, Any]:
-        if not isinstance(chat_id, int):
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
-        for (cid, _), msg in self.messages.items():
-            if cid == chat_id:
-                return msg["chat"]
-        raise ApiError(400, "Bad Request: chat not found")
+        return chat
 
     def _check_markup(self, markup: Any) -> None:
         if markup in (None, ""):
@@ -694,12 +727,17 @@ class FakeBotApi:
         poll = {
             "id": poll_id,
             "question": question,
-            "options": [{"text": t, "voter_count": 0} for t in texts],
+            "options": [
+                {"text": t, "voter_count": 0, "persistent_id": f"{poll_id}-{i}"}
+                for i, t in enumerate(texts)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": bool(params.get("is_anonymous", True)),
             "type": params.get("type", "regular"),
             "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
+            "allows_revoting": True,  # Bot API 9.6
+            "members_only": False,  # Bot API 10.0
         }
         msg = {
             "message_id": self._next_message_id(chat["id"]),

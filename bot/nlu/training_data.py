@@ -27,6 +27,9 @@ class TrainingData:
     synonyms: dict[str, str] = field(default_factory=dict)  # variant -> canonical value
     lookups: dict[str, list[str]] = field(default_factory=dict)
     digest: str = ""
+    # (intent, example) -> (file, line), and intent -> (file, line) of its first definition
+    origins: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    intent_origins: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def pairs(self) -> tuple[list[str], list[str]]:
         texts: list[str] = []
@@ -52,15 +55,21 @@ def digest_files(files: list[Path], extra: str = "") -> str:
     return sha.hexdigest()[:16]
 
 
-def _items(block: object) -> list[str]:
-    """A Rasa `examples: |` block ('- a\\n- b') or a YAML list -> clean strings."""
+def _items(block: object, first_line: int = 0) -> list[tuple[str, int]]:
+    """A Rasa `examples: |` block ('- a\\n- b') or a YAML list -> (clean string, line) pairs.
+
+    For a literal block the text starts on the line after `examples: |`.
+    """
+    found: list[tuple[str, int]] = []
     if isinstance(block, list):
-        lines = [str(x) for x in block]
+        found = [(str(x), first_line + i) for i, x in enumerate(block)]
     elif isinstance(block, str):
-        lines = [ln.strip()[1:].strip() for ln in block.splitlines() if ln.strip().startswith("-")]
-    else:
-        return []
-    return [_ENTITY.sub(r"\1", ln).strip() for ln in lines if ln.strip()]
+        found = [
+            (ln.strip()[1:].strip(), first_line + 1 + i)
+            for i, ln in enumerate(block.splitlines())
+            if ln.strip().startswith("-")
+        ]
+    return [(_ENTITY.sub(r"\1", t).strip(), n) for t, n in found if t.strip()]
 
 
 def load_training_data(dialogen_dir: Path) -> TrainingData:
@@ -84,9 +93,16 @@ def load_training_data(dialogen_dir: Path) -> TrainingData:
             if not isinstance(entry, dict):
                 problems.append(loaded.problem(("nlu", index), "nlu-shape", "expected a mapping"))
                 continue
-            items = _items(entry.get("examples"))
+            pairs = _items(entry.get("examples"), loaded.line(("nlu", index, "examples")))
+            items = [text for text, _ in pairs]
             if "intent" in entry:
-                data.examples.setdefault(str(entry["intent"]), []).extend(items)
+                intent = str(entry["intent"])
+                data.examples.setdefault(intent, []).extend(items)
+                data.intent_origins.setdefault(
+                    intent, (loaded.file, loaded.line(("nlu", index, "intent")))
+                )
+                for text, line in pairs:
+                    data.origins.setdefault((intent, text), (loaded.file, line))
             elif "synonym" in entry:
                 for variant in items:
                     data.synonyms[variant] = str(entry["synonym"])
@@ -99,3 +115,47 @@ def load_training_data(dialogen_dir: Path) -> TrainingData:
     if problems:
         raise ContentError(problems)
     return data
+
+
+MIN_TOPIC_EXAMPLES = 60
+MIN_OTHER_EXAMPLES = 10
+
+
+def check_training_data(dialogen_dir: Path) -> list[ContentProblem]:
+    """Problems in the NLU data, for `wegwijzer check`: file:line, kind, what to do.
+
+    Checks that every topic and conversational intent has enough examples, that no unknown intent
+    is trained, and that no example is listed under two intents (it would teach both).
+    """
+    from bot.nlu.base import CONVERSATION_INTENTS, TOPICS
+
+    try:
+        data = load_training_data(dialogen_dir)
+    except ContentError as exc:
+        return list(exc.problems)
+    where = str(dialogen_dir / "data")
+    problems: list[ContentProblem] = []
+    known = set(TOPICS) | set(CONVERSATION_INTENTS)
+    for intent in sorted(set(data.examples) - known):
+        file, line = data.intent_origins.get(intent, (where, 1))
+        problems.append(ContentProblem(file, line, "nlu-intent", f"unknown intent '{intent}'"))
+    for intent in (*TOPICS, *CONVERSATION_INTENTS):
+        need = MIN_TOPIC_EXAMPLES if intent in TOPICS else MIN_OTHER_EXAMPLES
+        have = len(data.examples.get(intent, []))
+        if have < need:
+            file, line = data.intent_origins.get(intent, (where, 1))
+            problems.append(ContentProblem(
+                file, line, "nlu-examples", f"intent '{intent}' has {have} examples, needs {need}"
+            ))
+    seen: dict[str, str] = {}
+    for intent, items in data.examples.items():
+        for item in items:
+            key = " ".join(item.lower().split())
+            if key in seen and seen[key] != intent:
+                file, line = data.origins.get((intent, item), (where, 1))
+                problems.append(ContentProblem(
+                    file, line, "nlu-duplicate",
+                    f"example '{item}' is under both '{seen[key]}' and '{intent}'",
+                ))
+            seen.setdefault(key, intent)
+    return problems
