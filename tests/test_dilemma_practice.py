@@ -146,6 +146,21 @@ def test_one_vote_per_dilemma_even_with_an_old_button(library, texts) -> None:
     assert replies[0].options == state.offered
 
 
+def test_a_button_from_an_earlier_dilemma_does_not_vote(library, texts) -> None:
+    """Option ids repeat across dilemmas ("melden"); an old button must not vote on a new one."""
+    state, replies = practice.start(library, texts, "nl", "kerstpakket_leverancier", seed=0)
+    old_melden = next(o for o in last_options(replies) if o.value.endswith(":melden"))
+    state, _, _ = practice.handle(library, texts, state, UserText("a"), "nl", no_votes)
+    state, _, _ = practice.handle(
+        library, texts, state, UserCommand("dilemma", "druk_rapport_aanpassen"), "nl", no_votes
+    )
+    assert library.get(state.dilemma_id).option("melden") is not None  # the same option id
+    same, replies, effects = practice.handle(
+        library, texts, state, UserChoice(old_melden.value), "nl", no_votes
+    )
+    assert effects == [] and same == state and replies[0].options == state.offered
+
+
 def test_next_keeps_the_chosen_chapter_and_avoids_repeats(library, texts) -> None:
     state, _ = practice.start(library, texts, "nl", "7", seed=11)
     seen = []

@@ -204,7 +204,7 @@ def test_write_ahead_log_keeps_no_history(tmp_path: Path):
     page = sqlite3.connect(path).execute("PRAGMA page_size").fetchone()[0]
     wal = Path(f"{path}-wal")
     data = wal.read_bytes()
-    frames = [data[offset:offset + 24] for offset in range(32, len(data), 24 + page)]
+    frames = [data[offset : offset + 24] for offset in range(32, len(data), 24 + page)]
     commits = [frame for frame in frames if int.from_bytes(frame[4:8], "big") != 0]
     # the log holds at most the latest transaction, never a sequence of them
     assert len(commits) <= 1 and len(frames) == (len(data) - 32) // (24 + page)
@@ -229,7 +229,8 @@ def test_migrates_an_older_schema_and_keeps_counts(tmp_path: Path):
     MIGRATIONS[0](db)
     db.execute("UPDATE schema_version SET version = 1")
     db.execute(
-        "INSERT INTO conversations VALUES ('2025-01', 'bzk', 'misstand', 'cif', 'terminal', 'v1', 7)"
+        "INSERT INTO conversations VALUES"
+        " ('2025-01', 'bzk', 'misstand', 'cif', 'terminal', 'v1', 7)"
     )
     db.close()
     with SignalenStore(path, today=on(date(2025, 6, 3))) as store:

@@ -14,6 +14,8 @@ import yaml
 
 Path_ = tuple[str | int, ...]
 MAX_CONTENT_BYTES = 5 * 1024 * 1024
+# libyaml's loader when PyYAML was built with it (much faster); the pure-Python one otherwise.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,10 @@ def load_yaml(path: Path, display: str | None = None) -> LoadedYaml:
         raise ContentError([ContentProblem(name, line, "encoding", "not UTF-8 text")]) from None
     if "\x00" in text:
         raise ContentError([ContentProblem(name, 1, "encoding", "binary data (NUL byte)")])
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -98,6 +101,8 @@ def load_yaml(path: Path, display: str | None = None) -> LoadedYaml:
         raise ContentError([ContentProblem(name, line, "yaml-syntax", what)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([ContentProblem(name, 1, "yaml-syntax", str(exc))]) from None
+    finally:
+        loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
         _walk(node, (), lines)

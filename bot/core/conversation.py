@@ -664,17 +664,24 @@ def _start_practice(out: _Out, argument: str) -> None:
 def _practice(out: _Out, event: Event) -> None:
     from bot.dilemmas import practice
 
-    st = out.state
+    st, content = out.state, out.ctx.content
     pstate, replies, effects = practice.handle(
-        out.ctx.content.dilemmas,
-        out.ctx.content.teksten,
+        content.dilemmas,
+        content.teksten,
         st.practice,
         event,
         st.lang,
         out.ctx.tally,
+        desk_names={d: loket.naam for d, loket in content.loketten.items()},
+        topic_names={t: topic.naam for t, topic in content.onderwerpen.items()},
     )
+    out.state = replace(st, practice=pstate)
+    if any(isinstance(e, Forget) for e in effects):
+        # Stopping from practice ends the whole conversation, with the usual goodbye.
+        out.effects.extend(e for e in effects if not isinstance(e, Forget))
+        _command(out, "stop", "")
+        return
     out.replies.extend(replies)
     out.effects.extend(effects)
-    out.state = replace(st, practice=pstate)
     if pstate is None:
         _prompt(out)

@@ -51,10 +51,12 @@ def load_library(content_dir: Path) -> tuple[DilemmaLibrary | None, list[str]]:
 
 def _list(console: Console, library: DilemmaLibrary, lang: str) -> None:
     table = Table(title="Dilemmas", show_lines=False)
-    for column in ("id", "GIR", "topic", "tags", "title"):
-        table.add_column(column, no_wrap=column != "title")
+    table.add_column("id", no_wrap=True)
+    table.add_column("GIR", no_wrap=True, min_width=3)
+    table.add_column("title", ratio=2)
+    table.add_column("topic, tags", ratio=1)
     for d in sorted(library.all(), key=lambda d: [int(p) for p in d.gir.split(".")]):
-        table.add_row(d.id, d.gir, d.onderwerp, ",".join(d.tags), d.titel.get(lang))
+        table.add_row(d.id, d.gir, d.titel.get(lang), ", ".join((d.onderwerp, *d.tags)))
     console.print(table)
     plans = Table(title="Plans (--plan NAME)")
     for column in ("plan", "minutes", "dilemmas", "description"):

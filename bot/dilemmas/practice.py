@@ -43,6 +43,7 @@ MAX_TEXT = 200  # a longer message cannot be an option number; it is not looked 
 Texts = Mapping[str, Tekst]
 Names = Mapping[str, Tekst] | None
 Tally = Callable[[str], Mapping[str, int]]
+Outcome = tuple["PracticeState | None", list[Reply], list[Effect]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ class PracticeState:
     seen: tuple[str, ...] = ()
     voted: tuple[str, ...] = ()
     offered: tuple[Option, ...] = ()  # the options last shown, for typed numbers and re-asking
+    asked: int = 0  # how many dilemmas were asked; in option values, so old buttons do not vote
+
+
+Step = tuple[PracticeState, list[Reply]]
 
 
 def _with_offer(state: PracticeState, replies: list[Reply]) -> PracticeState:
@@ -64,7 +69,7 @@ def _with_offer(state: PracticeState, replies: list[Reply]) -> PracticeState:
     return replace(state, offered=last.options if last else ())
 
 
-def _menu(state: PracticeState, texts: Texts, lang: str, text_id: str = "dilemma_menu"):
+def _menu(state: PracticeState, texts: Texts, lang: str, text_id: str = "dilemma_menu") -> Step:
     options = (
         Option(V_RANDOM, say(texts, "dilemma_optie_willekeurig", lang)),
         Option(V_CHAPTERS, say(texts, "dilemma_optie_hoofdstuk", lang)),
@@ -75,7 +80,7 @@ def _menu(state: PracticeState, texts: Texts, lang: str, text_id: str = "dilemma
     return _with_offer(replace(state, stage="menu", dilemma_id=None), replies), replies
 
 
-def _chapters(library: DilemmaLibrary, state: PracticeState, texts: Texts, lang: str):
+def _chapters(library: DilemmaLibrary, state: PracticeState, texts: Texts, lang: str) -> Step:
     options = []
     for chapter in library.chapters():
         title = library.gir_title(chapter)
@@ -94,7 +99,9 @@ def _chapters(library: DilemmaLibrary, state: PracticeState, texts: Texts, lang:
     return _with_offer(replace(state, stage="chapters"), replies), replies
 
 
-def _topics(library, state, texts, lang, topic_names: Names):
+def _topics(
+    library: DilemmaLibrary, state: PracticeState, texts: Texts, lang: str, topic_names: Names
+) -> Step:
     options = tuple(
         Option(V_TOPIC + topic, name_of("onderwerp", topic, texts, lang, topic_names))
         for topic in library.topics()
@@ -103,14 +110,25 @@ def _topics(library, state, texts, lang, topic_names: Names):
     return _with_offer(replace(state, stage="topics"), replies), replies
 
 
-def _ask(library: DilemmaLibrary, state: PracticeState, dilemma: Dilemma, texts, lang):
+def _ask(
+    library: DilemmaLibrary, state: PracticeState, dilemma: Dilemma, texts: Texts, lang: str
+) -> Step:
     seen = tuple(s for s in state.seen if s != dilemma.id) + (dilemma.id,)
-    new = replace(state, stage="question", dilemma_id=dilemma.id, seen=seen)
-    replies = question_replies(dilemma, library, texts, lang, value_prefix=V_OPTION)
+    asked = state.asked + 1
+    new = replace(state, stage="question", dilemma_id=dilemma.id, seen=seen, asked=asked)
+    prefix = f"{V_OPTION}{asked}:"
+    replies = question_replies(dilemma, library, texts, lang, value_prefix=prefix)
     return _with_offer(new, replies), replies
 
 
-def _draw(library: DilemmaLibrary, state: PracticeState, texts, lang, chapter=None, topic=None):
+def _draw(
+    library: DilemmaLibrary,
+    state: PracticeState,
+    texts: Texts,
+    lang: str,
+    chapter: str | None = None,
+    topic: str | None = None,
+) -> Step:
     state = replace(state, chapter=chapter, topic=topic)
     dilemma = library.pick(
         state.seed + len(state.seen), chapter=chapter, topic=topic, exclude=state.seen
@@ -120,7 +138,9 @@ def _draw(library: DilemmaLibrary, state: PracticeState, texts, lang, chapter=No
     return _ask(library, state, dilemma, texts, lang)
 
 
-def _from_argument(library, state, texts, lang, argument: str):
+def _from_argument(
+    library: DilemmaLibrary, state: PracticeState, texts: Texts, lang: str, argument: str
+) -> Step:
     word = argument.strip()
     if not word:
         return _menu(state, texts, lang)
@@ -145,24 +165,21 @@ def start(
     lang: str,
     argument: str,
     seed: int,
-    *,
-    topic_names: Names = None,
 ) -> tuple[PracticeState, list[Reply]]:
     """`/dilemma [argument]`: empty offers a choice; a chapter, topic or id goes straight on."""
-    del topic_names  # the first screen names no topics; kept for a uniform call
     return _from_argument(library, PracticeState(seed=seed), texts, lang, argument)
 
 
 def _reveal(
-    library,
+    library: DilemmaLibrary,
     state: PracticeState,
     dilemma: Dilemma,
     option_id: str,
-    texts,
-    lang,
-    tally,
+    texts: Texts,
+    lang: str,
+    tally: Tally,
     desk_names: Names,
-):
+) -> Outcome:
     index = next(i for i, o in enumerate(dilemma.opties) if o.id == option_id)
     effects: list[Effect] = []
     counts = dict(tally(dilemma.id)) if tally else {}
@@ -178,7 +195,7 @@ def _reveal(
                 "dilemma_jouw_keuze",
                 lang,
                 letter=letter(index),
-                keuze=chosen.tekst.get(lang),
+                keuze=chosen.tekst.get(lang).rstrip("."),
             )
         ),
         Message(discussion_text(dilemma, lang)),
@@ -251,7 +268,16 @@ def handle(
     return _choose(library, texts, state, value, lang, tally, desk_names, topic_names)
 
 
-def _choose(library, texts, state, value: str, lang, tally, desk_names, topic_names):
+def _choose(
+    library: DilemmaLibrary,
+    texts: Texts,
+    state: PracticeState,
+    value: str,
+    lang: str,
+    tally: Tally,
+    desk_names: Names,
+    topic_names: Names,
+) -> Outcome:
     if value == V_STOP:
         return None, [Message(say(texts, "dilemma_tot_ziens", lang))], [Forget()]
     if value == V_BACK:
@@ -270,8 +296,9 @@ def _choose(library, texts, state, value: str, lang, tally, desk_names, topic_na
         new, replies = _draw(library, state, texts, lang, state.chapter, state.topic)
     elif value.startswith(V_OPTION) and state.stage == "question" and state.dilemma_id:
         dilemma = library.get(state.dilemma_id)
-        option_id = value[len(V_OPTION) :]
-        if dilemma is not None and dilemma.option(option_id) is not None:
+        asked, _, option_id = value[len(V_OPTION) :].partition(":")
+        current = asked == str(state.asked)  # a button from an earlier dilemma does not vote
+        if current and dilemma is not None and dilemma.option(option_id) is not None:
             return _reveal(library, state, dilemma, option_id, texts, lang, tally, desk_names)
         return state, _reask(state, texts, lang), []
     else:

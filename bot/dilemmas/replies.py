@@ -141,12 +141,15 @@ def help_text(
 ) -> str:
     """Where this fits in the GIR, and who could help with a situation like this."""
     desks = ", ".join(name_of("loket", d, texts, lang, desk_names) for d in dilemma.loketten)
-    return "\n".join(
-        [
-            say(texts, "dilemma_gir_regel", lang, gir=gir_label(dilemma, library, texts, lang)),
-            say(texts, "dilemma_loket_regel", lang, loketten=desks),
-        ]
+    title = library.gir_title(dilemma.gir)
+    gir = say(
+        texts,
+        "dilemma_gir_regel",
+        lang,
+        sectie=dilemma.gir,
+        titel=title.get(lang) if title else "",
     )
+    return "\n".join([gir, say(texts, "dilemma_loket_regel", lang, loketten=desks)])
 
 
 def reveal_replies(

@@ -133,6 +133,8 @@ def _discussion(screen: Screen, dilemma: Dilemma) -> RenderableType:
     table.add_column(width=3)
     table.add_column(ratio=1)
     for i, option in enumerate(dilemma.opties):
+        if i:
+            table.add_row("", "")
         table.add_row(
             Text(letter(i), style="bold"),
             Text.assemble(
@@ -146,12 +148,9 @@ def _help(screen: Screen, dilemma: Dilemma) -> RenderableType:
     desks = ", ".join(
         name_of("loket", d, screen.texts, screen.lang, screen.desk_names) for d in dilemma.loketten
     )
-    return Text.assemble(
-        (screen.t("dilemma_sessie_wie_helpt"), "bold"),
-        " ",
-        (desks, "bold green"),
-        "   ",
-        (screen.t("dilemma_geen_score"), "italic"),
+    return Group(
+        Text.assemble((screen.t("dilemma_sessie_wie_helpt"), "bold"), " ", (desks, "bold green")),
+        Text(screen.t("dilemma_geen_score"), style="italic"),
     )
 
 
@@ -170,7 +169,7 @@ def _footer(screen: Screen, state: SessionState) -> RenderableType:
 def _summary(screen: Screen, state: SessionState) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAVY, expand=True)
     table.add_column("#", width=3)
-    table.add_column(screen.t("dilemma_sessie_kolom_dilemma"))
+    table.add_column(screen.t("dilemma_sessie_kolom_dilemma"), ratio=1)
     table.add_column(screen.t("dilemma_sessie_kolom_stemmen"), justify="right")
     for i, dilemma_id in enumerate(state.plan):
         dilemma = screen.library.get(dilemma_id)

@@ -119,6 +119,7 @@ _THREAT: tuple[str, ...] = (
     rf"\b(gaat|wil|gaan|willen|komt|zal|zei dat hij|zei dat ze|zegt dat hij|zegt dat ze)"
     rf"( \w+){{0,3}} (me|mij|ons|haar|hem)( te)? ({_HARM})\b",
     r"\b(me|mij|ons) (komen |komt )?af (te )?maken\b",
+    rf"\b(hij|zij|ze|die \w+) (me|mij|ons)( \w+){{0,2}} ({_HARM})\b",
     rf"\bbang dat (hij|zij|ze|iemand|die \w+)( \w+){{0,2}} (me|mij|ons|haar|hem) ({_HARM})\b",
     rf"\bik (ga|wil|zal)( \w+){{0,2}} (hem|haar|iemand|die (man|vrouw|gast|vent|collega|"
     rf"manager|leidinggevende|klootzak|eikel)|mijn (collega|manager|leidinggevende|baas))"

@@ -5,7 +5,8 @@ the problem, do they want to talk or to report, do they want to stay anonymous, 
 ex-employee or hired worker, do they write as a bystander or as a manager, is the public interest
 at stake, is their health affected. Rules are used, not a model, because each fact must be
 explainable ("you wrote 'mijn teamleider'") and because a wrong cue only skips or adds a question.
-A cue is only set when the text says so; absent means unknown, and the bot asks.
+A cue is only set when the text says so; absent means unknown, and the bot asks. The names and
+values are those of `bot.nlu.base.CUES`.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ _TO_MANAGER = re.compile(
 _MY_MANAGER = re.compile(rf"\b{_MY} {_MANAGER}\b")
 _MANAGER_NOT_INVOLVED = re.compile(
     rf"\b({_MY} {_MANAGER} (is|weet|staat|heeft|was) (er )?(niet|niets|nergens|geen|achter|"
-    r"aan mijn kant|not|nothing)|niet {_MY} {_MANAGER}|not {_MY} {_MANAGER}|"
-    r"(gaat|is) niet over {_MY} {_MANAGER})"
+    rf"aan mijn kant|not|nothing)|niet {_MY} {_MANAGER}|not {_MY} {_MANAGER}|"
+    rf"(gaat|is) niet over {_MY} {_MANAGER})"
 )
 # The manager as adviser or as the one the writer already told: not a sign of involvement.
 _MANAGER_NEUTRAL = re.compile(
@@ -62,6 +63,28 @@ _TALK = re.compile(
     r"(talk|speak) (to|with) (someone|somebody|anyone)|in confidence|just (want to )?talk|"
     r"need advice|want advice|(first|just) talk)"
 )
+_COMPLAINT = re.compile(
+    r"\b(klacht (indienen|in dienen|neerleggen|doen)|formele klacht|klachtencommissie|"
+    r"officiele klacht|(file|lodge|make) a (formal )?complaint|complaints committee)"
+)
+_POLICE = re.compile(
+    r"\b(aangifte (doen|gedaan|te doen|bij)|naar de politie|politie (inschakelen|bellen|erbij)|"
+    r"(police|criminal) report|(report|go) to the police|call the police)"
+)
+_GIFT = re.compile(
+    r"\b(geschenk\w*|cadeau\w*|kado\w*|kerst ?pakket\w*|relatiegeschenk\w*|fles wijn|"
+    r"bonbons|uitnodiging\w*|uitgenodigd|etentje|diner|kaartjes|tickets|vip|gratis (reis|weekend|"
+    r"cursus)|korting|gift|gifts|invited|bloemen|dinerbon|cadeaubon)\b"
+)
+_SIDE_JOB = re.compile(
+    r"\b(nevenwerk\w*|nevenfunctie\w*|nevenactiviteit\w*|bijbaan|bijverdien\w*|"
+    r"naast mijn (baan|werk)|eigen bedrijf\w*|zzp\w*|raad van toezicht|bestuurslid|"
+    r"penningmeester|in het bestuur|side (job|business)|consultancy|freelance)"
+)
+_FINANCIAL = re.compile(
+    r"\b(aandelen|beleggen|belegging\w*|crypto\w*|effecten|voorkennis|obligaties|opties|"
+    r"financiele belangen|financieel belang|beurs\w*|shares|stocks|invest\w*|insider)"
+)
 _ANONYMOUS = re.compile(
     r"\b(anoniem\w*|anonymous\w*|anonymously|zonder (mijn |dat mijn )?naam|"
     r"(mijn|m'n|mn) naam (niet|buiten|geheim)|niemand (mag|hoeft|moet) (het )?weten|"
@@ -73,7 +96,7 @@ _ANONYMOUS = re.compile(
 _EX_EMPLOYEE = re.compile(
     r"\b((oud|ex|voormalig|voormalige) ?-? ?(medewerker|collega|werknemer|ambtenaar|personeelslid|"
     r"employee|colleague)|niet meer in dienst|uit dienst (gegaan|getreden|sinds)|"
-    r"ik (werk|zit) (daar |er |hier )?niet meer|"
+    r"ik (werk|zit) (\w+ ){0,4}niet meer( (bij|op|voor|in dienst|daar|er)|$)|"
     r"sinds ik (weg|vertrokken|ontslagen) (ben|ben gegaan)|"
     r"toen ik (er |daar |nog )*(werkte|in dienst was)|ben (vorig jaar |onlangs |net )?"
     r"(vertrokken|weggegaan|ontslagen|met pensioen)|gepensioneerd|"
@@ -168,6 +191,8 @@ def extract(text: object) -> dict[str, str]:
         cues["manager_involved"] = manager
     if _NEGATED_REPORT.search(norm):
         cues["goal"] = "praten"
+    elif _COMPLAINT.search(norm):
+        cues["goal"] = "klacht"
     elif _REPORT.search(norm):
         cues["goal"] = "melden"
     elif _TALK.search(norm):
@@ -188,4 +213,12 @@ def extract(text: object) -> dict[str, str]:
         cues["public_interest"] = "ja"
     if _HEALTH.search(norm):
         cues["health"] = "ja"
+    if _FINANCIAL.search(norm):
+        cues["interest_kind"] = "financieel"
+    elif _SIDE_JOB.search(norm):
+        cues["interest_kind"] = "nevenwerk"
+    elif _GIFT.search(norm):
+        cues["interest_kind"] = "geschenk"
+    if _POLICE.search(norm):
+        cues["aangifte"] = "ja"
     return cues

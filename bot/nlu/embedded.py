@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from bot.nlu import crisis, cues
+from bot.nlu import crisis, cues, ranking
 from bot.nlu.base import TOPICS, Interpretation
 from bot.nlu.normalize import normalize
 from bot.nlu.training_data import TrainingData, load_training_data
@@ -184,13 +184,14 @@ class EmbeddedNLU:
         probs = _softmax(np.atleast_2d(logits), self.model.temperature)[0]
         order = np.argsort(probs)[::-1]
         classes = self.model.classifier.classes_
-        ranking = tuple((str(classes[i]), round(float(probs[i]), 4)) for i in order[:RANKING_SIZE])
-        intent, confidence = ranking[0]
+        full = [(str(classes[i]), float(probs[i])) for i in order]
         if self._unfamiliar(words, char):
-            ranking = (("out_of_scope", 1.0), *[r for r in ranking if r[0] != "out_of_scope"])
-            intent, confidence = ranking[0]
+            full = [("out_of_scope", 1.0), *[(i, 0.0) for i, _ in full if i != "out_of_scope"]]
+        full = ranking.adjust(full, len(words))
+        top = tuple((i, round(p, 4)) for i, p in full[:RANKING_SIZE])
+        intent, confidence = top[0]
         topic = intent if intent in TOPICS and confidence >= self.threshold else None
-        return Interpretation(intent, confidence, topic, ranking[:RANKING_SIZE], is_crisis, found)
+        return Interpretation(intent, confidence, topic, top, is_crisis, found)
 
     def _unfamiliar(self, words: list[str], char: sparse.csr_matrix) -> bool:
         """True for text with no known word and little resemblance to any training example."""

@@ -12,7 +12,7 @@ import logging
 
 import httpx
 
-from bot.nlu import crisis, cues
+from bot.nlu import crisis, cues, ranking
 from bot.nlu.base import TOPICS, Interpretation
 from bot.nlu.normalize import MAX_CHARS
 
@@ -95,17 +95,20 @@ class RasaNLU:
     def interpret(self, result: dict, is_crisis: bool, found: dict[str, str]) -> Interpretation:
         """Turn Rasa's JSON (`intent`, `intent_ranking`) into an Interpretation."""
         intent = result.get("intent") or {}
-        name = str(intent.get("name") or "out_of_scope")
-        confidence = float(intent.get("confidence") or 0.0)
-        ranking = tuple(
-            (str(r.get("name")), round(float(r.get("confidence") or 0.0), 4))
-            for r in (result.get("intent_ranking") or [])[:5]
+        full = [
+            (str(r.get("name")), float(r.get("confidence") or 0.0))
+            for r in (result.get("intent_ranking") or [])
             if isinstance(r, dict)
-        )
-        if name == "nlu_fallback":
-            name = "out_of_scope"
+        ]
+        if not full:
+            full = [(str(intent.get("name") or "out_of_scope"),
+                     float(intent.get("confidence") or 0.0))]
+        full = [("out_of_scope" if i == "nlu_fallback" else i, p) for i, p in full]
+        full = ranking.adjust(full, len(str(result.get("text") or "").split()))
+        top = tuple((i, round(p, 4)) for i, p in full[:5])
+        name, confidence = top[0]
         topic = name if name in TOPICS and confidence >= self.threshold else None
-        return Interpretation(name, confidence, topic, ranking, is_crisis, found)
+        return Interpretation(name, confidence, topic, top, is_crisis, found)
 
     def close(self) -> None:
         self._client.close()

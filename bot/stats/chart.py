@@ -23,22 +23,35 @@ LINE_STYLES = ("-", "--", "-.", ":")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
 
 
+def chart_series(report: Report) -> dict[int, list[float]]:
+    """Row index -> the values to draw, NaN where a count is hidden (a gap, never its value).
+
+    Rows without any count are left out: an empty panel only takes room.
+    """
+    return {
+        index: [math.nan if cell.hidden else float(cell.value) for cell in cells]
+        for index, cells in enumerate(report.table.cells)
+        if any(cell.value for cell in cells)
+    }
+
+
 def render_chart(report: Report, target: Path) -> int:
     """Write the PNG; returns the number of panels. Raises ReportError when there is no data."""
     if report.by != "period":
         raise ReportError("a chart shows a trend over periods: leave out --by")
     table = report.table
-    panels = [
-        index
-        for index, cells in enumerate(table.cells)
-        if any(cell.value for cell in cells)
-    ]
+    series = chart_series(report)
+    panels = list(series)
     if not panels or len(report.columns) < 1:
         raise ReportError("no counts in this selection, so there is nothing to chart")
     columns = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / columns)
     fig, axes = plt.subplots(
-        rows, columns, figsize=(6.2 * columns, 2.5 * rows + 1.4), sharex=True, sharey=True,
+        rows,
+        columns,
+        figsize=(6.2 * columns, 2.5 * rows + 1.4),
+        sharex=True,
+        sharey=True,
         squeeze=False,
     )
     shown_max = max(
@@ -50,17 +63,27 @@ def render_chart(report: Report, target: Path) -> int:
     for slot, index in enumerate(panels):
         ax = axes[slot // columns][slot % columns]
         cells = table.cells[index]
-        y = [math.nan if cell.hidden else cell.value for cell in cells]
         ax.plot(
-            x, y, color="black", linestyle=LINE_STYLES[index % len(LINE_STYLES)],
-            marker=MARKERS[index % len(MARKERS)], markersize=5, linewidth=1.6,
+            x,
+            series[index],
+            color="black",
+            linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+            marker=MARKERS[index % len(MARKERS)],
+            markersize=5,
+            linewidth=1.6,
         )
         ax.axhline(0, color="0.4", linewidth=0.8)
         for position, cell in zip(x, cells, strict=True):
             if cell.hidden:
                 ax.text(
-                    position, -0.11 * top, str(table.label(cell)), ha="center", va="center",
-                    fontsize=7, style="italic", color="0.25",
+                    position,
+                    -0.11 * top,
+                    str(table.label(cell)),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    style="italic",
+                    color="0.25",
                 )
         ax.set_title(textwrap.shorten(report.rows[index].label, 60), fontsize=9, loc="left")
         ax.set_ylim(-0.2 * top, top)
@@ -77,14 +100,15 @@ def render_chart(report: Report, target: Path) -> int:
             ax.tick_params(labelbottom=True)
     ticks = [tick for tick in axes[0][0].get_yticks() if 0 <= tick <= top]
     axes[0][0].set_yticks(ticks)  # no negative ticks: below zero only the hidden markers live
-    fig.suptitle(f"{report.title}: aantal per {report.column_header}", fontsize=11,
-                 fontweight="bold")
+    fig.suptitle(
+        f"{report.title}: aantal per {report.column_header}", fontsize=11, fontweight="bold"
+    )
     explained = [
         *report.footnotes(),
         "Onder de nullijn staat waar een aantal verborgen is; de lijn is daar onderbroken. "
         "(Below the zero line: where a count is hidden; the line has a gap there.)",
     ]
-    notes = "\n".join(textwrap.fill(note, 150) for note in explained)
+    notes = "\n".join(textwrap.fill(note, int(fig.get_figwidth() * 19)) for note in explained)
     fig.text(0.01, 0.005, notes, fontsize=6.5, va="bottom", ha="left", color="0.2")
     note_lines = notes.count("\n") + 1
     fig.tight_layout(rect=(0, 0.02 + 0.12 * note_lines / (2.5 * rows + 1.4), 1, 0.97))

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 
 from bot.stats.periods import Period, PeriodError, parse_period
-from bot.stats.report import DIMENSIONS, Filters, ReportError
 
 err = Console(stderr=True, highlight=False)
 
@@ -37,7 +36,7 @@ def stats(
         list[str] | None, typer.Option("--topic", help="Only this topic id (repeatable).")
     ] = None,
     by: Annotated[
-        str, typer.Option("--by", help=f"Columns: {', '.join(DIMENSIONS)}.")
+        str, typer.Option("--by", help="Columns: period, org, desk or channel.")
     ] = "period",
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
@@ -67,11 +66,14 @@ def stats(
 ) -> None:
     """Anonymous conversation counts per topic (rows of the annual reports), small counts hidden."""
     from bot.commands import settings_from
+    from bot.stats.report import Filters, ReportError
     from bot.stats.store import SignalenStore, StatsError
 
     actions = [purge_before is not None, export is not None, import_ is not None]
     if sum(actions) > 1 or (any(actions) and (as_csv or as_json or chart or dilemmas)):
-        err.print("Use one of --purge-before, --export, --import at a time, without report options.")
+        err.print(
+            "Use one of --purge-before, --export, --import at a time, without report options."
+        )
         raise typer.Exit(2)
     if as_csv and as_json:
         err.print("Choose --csv or --json, not both.")
@@ -105,7 +107,7 @@ def _report(store, settings, filters, by, as_csv, as_json, chart, dilemmas) -> N
     from bot.stats.chart import render_chart
     from bot.stats.formats import print_rich, to_csv, to_json
     from bot.stats.labels import topic_labels
-    from bot.stats.report import dilemma_reports, signalen_report
+    from bot.stats.report import ReportError, dilemma_reports, signalen_report
 
     threshold = settings.suppression_threshold
     if not store.exists:
@@ -119,7 +121,11 @@ def _report(store, settings, filters, by, as_csv, as_json, chart, dilemmas) -> N
             labels = topic_labels(settings.content_dir)
             reports = [
                 signalen_report(
-                    store.conversations(), labels, filters, threshold, by,
+                    store.conversations(),
+                    labels,
+                    filters,
+                    threshold,
+                    by,
                     current=store.current_period(),
                 )
             ]
@@ -140,6 +146,7 @@ def _report(store, settings, filters, by, as_csv, as_json, chart, dilemmas) -> N
 
 def _export(store, target: Path) -> None:  # noqa: ANN001
     from bot.stats.exchange import write_export
+    from bot.stats.report import ReportError
 
     if not store.exists:
         raise ReportError(f"nothing to export: {store.path} does not exist")
@@ -154,6 +161,7 @@ def _export(store, target: Path) -> None:  # noqa: ANN001
 
 def _import(store, source: Path, force: bool) -> None:  # noqa: ANN001
     from bot.stats.exchange import ImportFileError, read_import
+    from bot.stats.report import ReportError
 
     try:
         conversations, votes, fingerprint = read_import(source)

@@ -25,7 +25,9 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_COUNT = 10**9
 
 Id = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-Version = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")]
+Version = Annotated[
+    str, StringConstraints(strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
+]
 PeriodKey = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{4}-(W\d{2}|\d{2})$")]
 Count = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 
@@ -110,16 +112,26 @@ def read_import(
         problems = [
             f"{_where(err['loc'])}: {err['msg']}" for err in exc.errors(include_input=False)
         ]
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise ImportFileError(f"{source}: not a valid export ({shown}). Nothing was imported.") from None
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise ImportFileError(
+            f"{source}: not a valid export ({shown}). Nothing was imported."
+        ) from None
     conversations = [ConversationCount(**row.model_dump()) for row in parsed.conversations]
     votes = [DilemmaCount(**row.model_dump()) for row in parsed.dilemma_votes]
-    _check_keys(source, "conversations", [c.period for c in conversations], [
-        (c.period, c.org, c.topic, c.desk, c.channel, c.content_version) for c in conversations
-    ])
-    _check_keys(source, "dilemma_votes", [d.period for d in votes], [
-        (d.period, d.dilemma_id, d.option) for d in votes
-    ])
+    _check_keys(
+        source,
+        "conversations",
+        [c.period for c in conversations],
+        [(c.period, c.org, c.topic, c.desk, c.channel, c.content_version) for c in conversations],
+    )
+    _check_keys(
+        source,
+        "dilemma_votes",
+        [d.period for d in votes],
+        [(d.period, d.dilemma_id, d.option) for d in votes],
+    )
     return conversations, votes, hashlib.sha256(raw).hexdigest()
 
 

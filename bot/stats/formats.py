@@ -64,7 +64,10 @@ def print_rich(report: Report, console: Console) -> None:
         table.add_column(report.row_header, width=label_width, overflow="fold")
         for k in block:
             table.add_column(
-                headers[k], justify="right", no_wrap=True, style="bold" if k == len(headers) - 1 else None
+                headers[k],
+                justify="right",
+                no_wrap=True,
+                style="bold" if k == len(headers) - 1 else None,
             )
         for index, (label, values) in enumerate(rows):
             table.add_row(

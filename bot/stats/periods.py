@@ -13,6 +13,7 @@ from typing import Literal
 
 PeriodMode = Literal["month", "week"]
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MIN_YEAR, MAX_YEAR = 1900, 9000
 WEEK_RE = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
 
 
@@ -45,13 +46,18 @@ def period_of(day: date, mode: PeriodMode = "month") -> Period:
     if mode != "month":
         raise PeriodError(f"unknown period mode {mode!r} (month or week)")
     first = day.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return Period(first, following - timedelta(days=1), f"{day.year:04d}-{day.month:02d}")
+    if day.month == 12:
+        last = first.replace(day=31)
+    else:
+        last = first.replace(month=day.month + 1) - timedelta(days=1)
+    return Period(first, last, f"{day.year:04d}-{day.month:02d}")
 
 
 def parse_period(text: str) -> Period:
     """'2025-06' or '2025-W23' (case-insensitive W); anything else is a PeriodError."""
     value = text.strip().upper() if isinstance(text, str) else ""
+    if value[:4].isdigit() and not MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
+        raise PeriodError(f"{text!r} is not a period: the year must be {MIN_YEAR}..{MAX_YEAR}")
     if match := MONTH_RE.match(value):
         return period_of(date(int(match[1]), int(match[2]), 1), "month")
     if match := WEEK_RE.match(value):

@@ -124,8 +124,12 @@ def signalen_report(
     values = [[0] * len(columns) for _ in rows]
     for c in kept:
         values[row_of[c.topic]][col_of[getattr(c, by)]] += c.n
-    titles = {"period": "periode", "org": "organisatie", "desk": "eerst geadviseerd loket",
-              "channel": "kanaal"}
+    titles = {
+        "period": "periode",
+        "org": "organisatie",
+        "desk": "eerst geadviseerd loket",
+        "channel": "kanaal",
+    }
     return Report(
         title="Overzicht signalen",
         row_header="Type signaal (URI)",
@@ -171,9 +175,7 @@ def dilemma_reports(
     return reports
 
 
-def _period_columns(
-    keys: Sequence[str], filters: Filters, current: Period | None
-) -> list[str]:
+def _period_columns(keys: Sequence[str], filters: Filters, current: Period | None) -> list[str]:
     """Every period in the window, gaps included (a trend needs its zeros), when modes agree."""
     periods = sorted({parse_period(key) for key in keys})
     modes = {p.mode for p in periods}

@@ -23,13 +23,15 @@ written to: it is inspected through a read-only connection first and refused wit
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -285,7 +287,7 @@ class SignalenStore:
             except sqlite3.DatabaseError as exc:
                 raise _explain(exc, self.path) from None
 
-    @contextmanager
+    @contextlib.contextmanager
     def _write(self) -> Iterator[Database]:
         """One IMMEDIATE transaction: all or nothing, and writers queue on the busy timeout."""
         if self.readonly:
@@ -310,13 +312,12 @@ class SignalenStore:
         with self._lock:
             if self._db is None or self.readonly:
                 return
-            try:
+            # another process may hold the database; a later count will compact it then
+            with contextlib.suppress(sqlite3.OperationalError):
                 self._db.conn.execute("VACUUM")
-            except sqlite3.OperationalError:
-                pass  # another process holds the database; a later count will compact it
 
     def _ensure_open(self, create: bool) -> bool:
-        """Open (and if asked, create) the database; False when it does not exist and create=False."""
+        """Open (and if asked, create) the database; False if absent and not to be created."""
         with self._lock:
             if self._db is not None:
                 return True
@@ -346,7 +347,15 @@ class SignalenStore:
                 db.close()
                 raise
             self._db = db
+            atexit.register(_close_at_exit, weakref.ref(self))
             return True
+
+
+def _close_at_exit(ref: weakref.ref) -> None:
+    """A process that ends without closing still checkpoints and removes its write-ahead log."""
+    store = ref()
+    if store is not None:
+        store.close()
 
 
 def _check_key(period: str, ids: Iterable[str], version: str | None, n: int) -> None:

@@ -96,6 +96,7 @@ class Outgoing:
     buttons: list[list[dict[str, Any]]]
     poll: dict[str, Any] | None = None
     call_index: int = 0  # position in FakeBotApi.calls
+    at: float = field(default_factory=time.monotonic)  # when the server received it
 
     @property
     def labels(self) -> list[str]:

@@ -57,6 +57,8 @@ class RunOptions:
     send_first_delay: float = 0.5  # doubling up to send_max_delay
     send_max_delay: float = 15.0
     concurrent_updates: int = 64
+    # httpcore's pool scans every connection for every request: a small pool is faster
+    connection_pool: int = 16
     read_timeout: float = 10.0
 
 
@@ -101,6 +103,8 @@ class TelegramBot:
             .base_url(base_url)
             .rate_limiter(rate_limiter)
             .concurrent_updates(self.options.concurrent_updates)
+            .connection_pool_size(self.options.connection_pool)
+            .pool_timeout(30)
             .read_timeout(self.options.read_timeout)
             .get_updates_read_timeout(self.options.read_timeout)
             .persistence(None)

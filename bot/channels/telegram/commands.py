@@ -48,6 +48,15 @@ def telegram(
             min=1,
         ),
     ] = 6,
+    rate_limit: Annotated[
+        float,
+        typer.Option(
+            "--rate-limit",
+            help="Messages per second for all chats together (Telegram allows about 30). "
+            "0 switches the limiter off: only for load tests against a local server.",
+            min=0,
+        ),
+    ] = 30.0,
     settings_file: Annotated[
         Path | None, typer.Option("--settings", help="Settings file (default: user config dir).")
     ] = None,
@@ -86,6 +95,7 @@ def telegram(
         port=port,
         secret_token=secret,
         startup_attempts=startup_retries,
+        overall_rate=rate_limit,
     )
     bot = TelegramBot(wegwijzer, token, settings.telegram_api_base_url, options, texts)
     try:
