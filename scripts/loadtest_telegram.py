@@ -49,20 +49,30 @@ STORIES = (
 class TimedChatter(Chatter):
     """A Chatter that records, per turn, the time to the first reply and to the full turn."""
 
-    def __init__(self, api: FakeBotApi, latencies: list[tuple[float, float]], **kw: Any):
+    def __init__(
+        self, api: FakeBotApi, latencies: list[tuple[float, float]], think: float, **kw: Any
+    ):
         super().__init__(api, **kw)
         self.latencies = latencies
+        self.think = think
 
     async def _turn(self, update: dict[str, Any], until: Any = ends_with_buttons) -> list[Outgoing]:
         sent = time.monotonic()
         out = await super()._turn(update, until)
         self.latencies.append((out[0].at - sent, out[-1].at - sent))
+        if self.think:
+            await asyncio.sleep(self.think * random.uniform(0.5, 1.5))
         return out
 
 
-async def one_user(api: FakeBotApi, rng: random.Random, latencies: list, timeout: float) -> int:
-    """A whole conversation: start, organisation, story, buttons until advice, stop."""
-    user = TimedChatter(api, latencies, timeout=timeout)
+async def one_user(
+    api: FakeBotApi, rng: random.Random, latencies: list, timeout: float, think: float = 0.0
+) -> int:
+    """A whole conversation: start, organisation, story, buttons until advice, stop.
+
+    With `think`, the person reads and types for 0.5 to 1.5 times that many seconds per turn.
+    """
+    user = TimedChatter(api, latencies, think, timeout=timeout)
     await user.text("/start")
     await user.press(rng.choice(ORGS))
     out = await user.text(rng.choice(STORIES))
@@ -130,7 +140,7 @@ async def main(args: argparse.Namespace) -> int:
             try:
                 await api.wait_polling(timeout=120)
                 print(f"bot up (pid {bot.pid}); {args.users} users, ramp {args.ramp}s, "
-                      f"rate limit {args.rate_limit or 'off'}")  # fmt: skip
+                      f"think {args.think}s, rate limit {args.rate_limit or 'off'}")  # fmt: skip
                 cpu_before = cpu_seconds(bot.pid) or 0.0
                 own_before = time.process_time()
                 result = await run_users(api, rng, args)
@@ -186,14 +196,14 @@ def report(
     print(f"replies sent         {len(replies)} ({len(sends)} sendMessage/editMessageText)")
     print(f"replies per second   {len(replies) / elapsed:.1f}")
     print(f"turns per second     {len(result['latencies']) / elapsed:.1f}")
+    for name, values in (("first reply", first), ("whole turn", whole)):
+        p50, p99 = percentile(values, 50), percentile(values, 99)
+        print(f"{name + ' latency':<21}p50 {p50:.0f} ms   p99 {p99:.0f} ms")
+    kinds = sorted(set(result["errors"]))
     print(
-        f"first reply latency  p50 {percentile(first, 50):.0f} ms   p99 {percentile(first, 99):.0f} ms"
+        f"errors               {len(result['errors'])} conversations {kinds or ''}; "
+        f"{len(failed_http)} failed API calls"
     )
-    print(
-        f"whole turn latency   p50 {percentile(whole, 50):.0f} ms   p99 {percentile(whole, 99):.0f} ms"
-    )
-    print(f"errors               {len(result['errors'])} conversations "
-          f"{sorted(set(result['errors'])) or ''}; {len(failed_http)} failed API calls")  # fmt: skip
     bad_lines = [line for line in stderr.splitlines() if "ERROR" in line or "Traceback" in line]
     print(f"bot log errors       {len(bad_lines)}; exit code {code}")
     if peak is not None:
@@ -211,6 +221,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=500, help="users active at once")
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which users arrive")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a person takes per turn")
     parser.add_argument("--rate-limit", type=float, default=0, help="bot's messages/s (0 = off)")
     parser.add_argument("--time-limit", type=float, default=600, help="stop after this many s")
     parser.add_argument("--turn-timeout", type=float, default=120, help="max s for one turn")

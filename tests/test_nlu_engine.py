@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.base import CONVERSATION_INTENTS, TOPICS, Interpretation
-from bot.nlu.embedded import EmbeddedNLU
+from bot.nlu.embedded import EmbeddedNLU, char_wb_ngrams, word_ngrams
 from bot.nlu.engines import load_engine
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -199,7 +200,40 @@ def test_changed_data_gives_a_new_cache_key(tmp_path: Path) -> None:
     extra.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - goeiendag\n')
     after = EmbeddedNLU.from_dialogen(tmp_path / "dialogen", cache_dir=cache).model.digest
     assert before != after
-    assert len(list(cache.glob("*.pkl"))) == 2
+    assert len(list(cache.glob("*.pkl"))) == 2  # a few versions are kept, not all
+
+
+def test_fast_runtime_matches_scikit_learn_exactly() -> None:
+    from bot.nlu.embedded_train import compile_fitted, fit
+    from bot.nlu.training_data import load_training_data
+
+    data = load_training_data(DIALOGEN)
+    fitted, texts = fit(data, calibrate=False)
+    model = compile_fitted(fitted, texts, data)
+    samples = [*texts[::25], "ik wordt gepest door mn baas!!", "x" * 3000, "a", "😀", ""]
+    word = fitted.word.build_analyzer()
+    char = fitted.char.build_analyzer()
+    for text in samples:
+        prepared = model.prepare(text)
+        assert sorted(word(prepared)) == sorted(word_ngrams(prepared))
+        assert sorted(char(prepared)) == sorted(char_wb_ngrams(prepared))
+        assert np.allclose(fitted.margins([prepared])[0], model.margins(prepared)[0])
+
+
+def test_running_needs_no_scikit_learn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    EmbeddedNLU.from_dialogen(DIALOGEN, cache_dir=tmp_path)  # fill the cache
+    code = (
+        "import sys; from pathlib import Path; from bot.nlu.embedded import EmbeddedNLU; "
+        f"e = EmbeddedNLU.from_dialogen(Path({str(DIALOGEN)!r}), "
+        f"cache_dir=Path({str(tmp_path)!r})); "
+        "print(e.parse('mijn collega pest me').topic, 'sklearn' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, check=True)
+    assert done.stdout.split() == ["ongewenste_omgangsvormen", "False"]
 
 
 def test_load_engine_gives_the_embedded_engine_by_default(tmp_path: Path) -> None:

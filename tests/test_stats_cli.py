@@ -345,6 +345,7 @@ def test_bad_input_gives_clear_messages(setup, tmp_path: Path):
         (["--from", "juni"], "is not a period"),
         (["--to", "2025-W54"], "is not a period"),
         (["--by", "user"], "--by must be one of"),
+        (["--topic", "roddel"], "unknown topic 'roddel'"),
         (["--csv", "--json"], "not both"),
         (["--export", "x.json", "--import", "y.json"], "one of"),
         (["--from", "1990-01", "--to", "2030-12"], "too many"),
@@ -395,3 +396,20 @@ def test_report_handles_mixed_month_and_week_data():
     ]
     report = signalen_report(counts, TopicLabels({}), Filters(stop=parse_period("2025-07")), 5)
     assert report.columns == ("2025-06", "2025-W30")
+
+
+def test_week_periods_fill_the_gaps():
+    counts = [
+        ConversationCount("2025-W01", "bzk", "informatie", "cif", "terminal", "v", 9),
+        ConversationCount("2025-W03", "bzk", "informatie", "cif", "terminal", "v", 8),
+    ]
+    report = signalen_report(counts, TopicLabels({}), Filters(), 5)
+    assert report.columns == ("2025-W01", "2025-W02", "2025-W03")
+    window = Filters(start=parse_period("2025-01"), stop=parse_period("2025-01"))
+    # January 2025 holds the weeks that start in it: W02 (6 Jan) to W05 (27 Jan)
+    assert signalen_report(counts, TopicLabels({}), window, 5).columns == (
+        "2025-W02",
+        "2025-W03",
+        "2025-W04",
+        "2025-W05",
+    )

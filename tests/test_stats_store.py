@@ -330,19 +330,21 @@ def test_a_file_that_is_not_ours_is_refused_and_left_untouched(tmp_path: Path, k
     path = tmp_path / "signalen.db"
     make(path)
     before = _listing(tmp_path)
-    store = SignalenStore(path, today=on(date(2025, 6, 3)))
     with pytest.raises(error) as caught:
-        store.check()
+        SignalenStore(path, today=on(date(2025, 6, 3)))
     assert str(path) in str(caught.value) and "untouched" in str(caught.value)
+    store = SignalenStore.__new__(SignalenStore)  # as if the file was swapped after start-up
+    store.__dict__.update(vars(SignalenStore(tmp_path / "elsewhere.db")), path=path)
     for attempt in (
+        store.check,
         lambda: add(store),
         lambda: store.add_dilemma_vote(dilemma_id="geschenk", option="a"),
         store.conversations,
         lambda: store.dilemma_tally("geschenk"),
         lambda: store.purge_before(parse_period("2030-01")),
-        lambda: SignalenStore(path, readonly=True).conversations(),
+        lambda: SignalenStore(path, readonly=True),
     ):
-        with pytest.raises(StatsError):
+        with pytest.raises(error):
             attempt()
     after = _listing(tmp_path)
     assert after[path.name] == before[path.name], "not one byte of the file changed"
@@ -356,7 +358,7 @@ def test_a_file_that_is_not_ours_is_refused_and_left_untouched(tmp_path: Path, k
 def test_a_directory_in_the_way_is_refused(tmp_path: Path):
     (tmp_path / "s.db").mkdir()
     with pytest.raises(ForeignDatabaseError):
-        add(SignalenStore(tmp_path / "s.db"))
+        SignalenStore(tmp_path / "s.db")
 
 
 def test_an_empty_file_becomes_a_database(tmp_path: Path):
@@ -378,3 +380,22 @@ def test_unwritable_location_gives_a_clear_error(tmp_path: Path):
         store = SignalenStore(locked / "s.db")
     with pytest.raises(StatsError, match="cannot create"):
         add(store)
+
+
+def test_file_times_do_not_tell_when_the_last_count_was_written(tmp_path):
+    """The file's modification time is set back to the start of the counting period."""
+    import datetime as dt
+    import os
+
+    store = SignalenStore(tmp_path / "s.db", period="month", today=lambda: dt.date(2026, 11, 22))
+    store.add_conversation(
+        org="bzk", topic="informatie", desk="vertrouwenspersoon", channel="terminal",
+        content_version="2026.11+abc",
+    )
+    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC).timestamp()
+    for suffix in ("", "-wal"):
+        path = f"{tmp_path / 's.db'}{suffix}"
+        if os.path.exists(path):
+            assert os.stat(path).st_mtime == start
+    store.close()
+    assert os.stat(tmp_path / "s.db").st_mtime == start

@@ -130,3 +130,24 @@ async def test_personal_story_in_group_gets_a_private_invitation(wegwijzer, api)
         api.send_text(member, "Wie heeft de notulen?", group)
         await api.wait_until(lambda: any(c.method == "getUpdates" for c in api.calls[before:]))
         assert not api.outgoing(group.id, since=before)
+
+
+async def test_crisis_words_in_a_group_get_the_emergency_numbers_first(wegwijzer, api):
+    group = api.group(-100555)
+    member = api.user()
+    async with running_bot(wegwijzer, api):
+        text = f"@{api.bot_username} ik wil niet meer leven"
+        out = await api.turn(api.send_text(member, text, group), group.id, until=last_with_buttons)
+        assert "112" in out[0].plain and "113" in out[0].plain
+        assert "privébericht" in out[-1].plain
+
+
+async def test_a_button_from_an_earlier_run_is_answered(wegwijzer, api):
+    group = api.group(-100444)
+    admin = api.user()
+    async with running_bot(wegwijzer, api):
+        welcome = await api.turn(api.send_text(admin, "/help", group), group.id)
+        before = len(api.calls)
+        api.press_data(admin, welcome[0], "x:unknown")
+        answer = await api.wait_for_call("answerCallbackQuery", since=before)
+        assert "werkt niet meer" in answer.params["text"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 
@@ -153,6 +154,9 @@ async def test_no_chat_id_or_text_in_state_or_logs(wegwijzer, api):
             await user.press("BZK")
             await user.text(story)
             key = bot.chan.keys.key(user.chat.id)
+            # python-telegram-bot's own per-chat/per-user stores stay unused (no ids there)
+            assert not bot.app.chat_data and not bot.app.user_data
+            assert bot.app.persistence is None
     finally:
         for handler in list(root.handlers):
             root.removeHandler(handler)
@@ -168,3 +172,29 @@ async def test_no_chat_id_or_text_in_state_or_logs(wegwijzer, api):
     assert "987654321" not in logged
     assert "Jan de Vries" not in logged
     assert api.token not in logged
+
+
+async def test_user_text_with_markup_characters_is_answered(wegwijzer, api):
+    async with running_bot(wegwijzer, api):
+        user = Chatter(api)
+        await user.text("/start")
+        await user.press("Rijksoverheid")
+        replies = await user.text("<b>Mijn baas</b> & <script>collega's</script> pesten mij >:(")
+        assert replies and replies[-1].buttons
+        assert all(c.status == 200 for c in api.calls if c.method == "sendMessage")
+
+
+async def test_idle_conversations_and_buttons_expire(content, nlu, tmp_path, api):
+    settings = Settings(data_dir=tmp_path, conversation_timeout_minutes=0.002)  # 0.12 s
+    wegwijzer = Wegwijzer(content, nlu, settings)
+    async with running_bot(wegwijzer, api, expiry_interval=0.05) as bot:
+        user = Chatter(api)
+        await user.text("/start")
+        key = bot.chan.keys.key(user.chat.id)
+        assert len(bot.chan.store) == 1
+        for _ in range(100):  # the background task drops both, without any new message
+            if wegwijzer.state_of(key) is None and len(bot.chan.store) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert wegwijzer.state_of(key) is None
+        assert len(bot.chan.store) == 0

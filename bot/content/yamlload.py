@@ -96,7 +96,8 @@ def load_yaml(path: Path, display: str | None = None) -> LoadedYaml:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        last_line = max(1, len(text.splitlines()))
+        line = min(mark.line + 1, last_line) if mark else 1  # an error at end of input
         what = exc.problem or "invalid YAML"
         raise ContentError([ContentProblem(name, line, "yaml-syntax", what)]) from None
     except yaml.YAMLError as exc:

@@ -16,17 +16,29 @@ import re
 from bot.nlu.normalize import normalize
 
 _MY = r"(mijn|m'n|mn|me|onze|ons|my|our)"
+# "de directie", "een hogere manager": someone above the writer, in the writer's own line.
+_ABOVE = r"(mijn|m'n|mn|me|onze|ons|my|our|de|het|the|hogere|hoger|higher|nieuwe|new)"
 _MANAGER = (
     r"(eigen )?(directe )?(leidinggevende|leidinggevenden|manager|baas|teamleider|teamleidster|"
-    r"teamlead|teammanager|afdelingshoofd|afdelingsmanager|hoofd|chef|directeur|supervisor|"
-    r"coordinator|boss|line manager|team ?leader|head of department|director|mt ?lid|"
-    r"leidinggevende)"
+    r"teamlead|team lead|teammanager|afdelingshoofd|afdelingsmanager|hoofd|chef|directeur|"
+    r"supervisor|coordinator|boss|line manager|team ?leader|head of department|director|mt ?lid|"
+    r"directie|leiding|management|ploegchef|unitmanager)"
 )
 # "talking to my manager" is not "my manager is the problem".
 _TO_MANAGER = re.compile(
-    rf"\b(aan|met|bij|naar|tegen|voor|via|to|with|told|asked|tell|ask) {_MY} {_MANAGER}\b"
+    rf"\b(aan|met|bij|naar|tegen|voor|via|to|with|told|asked|tell|ask) {_ABOVE} {_MANAGER}\b"
 )
-_MY_MANAGER = re.compile(rf"\b{_MY} {_MANAGER}\b")
+# ... unless it is a conflict or a broken working relation with that manager.
+_CONFLICT_WITH = re.compile(
+    r"\b(ruzie|conflict\w*|botsing|botsen|botst|meningsverschil|onenigheid|problemen|probleem|"
+    r"gedoe|geschil|niet uit|samenwerking|relatie|verhouding|contact|gesprek|spanning\w*|"
+    r"clash|fight|argument|disagreement|relationship|issues|problems|trouble)( \w+){0,5} "
+    rf"(met|with|tussen mij en|between me and) {_ABOVE} {_MANAGER}\b"
+)
+_MY_MANAGER = re.compile(rf"\b{_ABOVE} {_MANAGER}\b")
+_FROM_ABOVE = re.compile(
+    r"\b(van hogerop|van bovenaf|van boven af|from above|from the top|higher up)\b"
+)
 _MANAGER_NOT_INVOLVED = re.compile(
     rf"\b({_MY} {_MANAGER} (is|weet|staat|heeft|was) (er )?(niet|niets|nergens|geen|achter|"
     rf"aan mijn kant|not|nothing)|niet {_MY} {_MANAGER}|not {_MY} {_MANAGER}|"
@@ -34,9 +46,14 @@ _MANAGER_NOT_INVOLVED = re.compile(
 )
 # The manager as adviser or as the one the writer already told: not a sign of involvement.
 _MANAGER_NEUTRAL = re.compile(
-    rf"\b{_MY} {_MANAGER} (zegt|zei|vindt|vond|adviseert|adviseerde|raadt|raadde|weet (er )?van|"
-    r"stuurde me door|stuurt me door|verwees|verwijst|heeft me doorgestuurd|steunt me|staat achter|"
-    r"says|said|advised|told me to|suggested|supports)"
+    rf"\b{_ABOVE} {_MANAGER} (zegt|zei|vindt|vond|adviseert|adviseerde|raadt|raadde) "
+    r"(me |mij )?(dat ik|om|het te melden|te melden)|"
+    rf"\b{_ABOVE} {_MANAGER} (weet (er )?van|stuurde me door|stuurt me door|verwees|verwijst|"
+    r"heeft me doorgestuurd|steunt me|staat achter|advised|told me to|suggested|supports)"
+)
+# Someone else's manager, or a manager outside: "de directeur van dat bedrijf".
+_OTHER_MANAGER = re.compile(
+    rf"\b(de|het|the|een|a) {_MANAGER} (van|of) (dat|dit|een|het|die|the|a|that)\b"
 )
 _MANAGER_ROLE_HINT = re.compile(
     rf"\b(mijn|m'n|mn|de|onze|een|hogere|nieuwe|andere)? ?{_MANAGER} (van|bij) (mij|me|ons)\b"
@@ -168,11 +185,14 @@ _HEALTH = re.compile(
 def _manager_cue(text: str) -> str | None:
     if _MANAGER_NOT_INVOLVED.search(text):
         return "nee"
+    if _CONFLICT_WITH.search(text) or _FROM_ABOVE.search(text):
+        return "ja"
     mentions = list(_MY_MANAGER.finditer(text)) + list(_MANAGER_ROLE_HINT.finditer(text))
     if not mentions:
         return None
     to_spans = [m.span() for m in _TO_MANAGER.finditer(text)]
     to_spans += [m.span() for m in _MANAGER_NEUTRAL.finditer(text)]
+    to_spans += [m.span() for m in _OTHER_MANAGER.finditer(text)]
     for mention in mentions:
         start, end = mention.span()
         if not any(s <= start and end <= e for s, e in to_spans):

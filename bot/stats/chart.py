@@ -85,7 +85,9 @@ def render_chart(report: Report, target: Path) -> int:
                     style="italic",
                     color="0.25",
                 )
-        ax.set_title(textwrap.shorten(report.rows[index].label, 60), fontsize=9, loc="left")
+        total = table.label(table.row_totals[index])
+        title = f"{textwrap.shorten(report.rows[index].label, 60)}  (totaal {total})"
+        ax.set_title(title, fontsize=9, loc="left")
         ax.set_ylim(-0.2 * top, top)
         ax.grid(axis="y", color="0.85", linewidth=0.6)
         ax.tick_params(labelsize=7)
@@ -98,6 +100,7 @@ def render_chart(report: Report, target: Path) -> int:
         ax = axes[slot // columns][slot % columns]
         if slot // columns == rows - 1 or slot + columns >= len(panels):
             ax.tick_params(labelbottom=True)
+            plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     ticks = [tick for tick in axes[0][0].get_yticks() if 0 <= tick <= top]
     axes[0][0].set_yticks(ticks)  # no negative ticks: below zero only the hidden markers live
     fig.suptitle(

@@ -26,42 +26,55 @@ def _period(value: str | None, option: str) -> Period | None:
 
 def stats(
     org: Annotated[
-        list[str] | None, typer.Option("--org", help="Only this organisation (repeatable).")
+        list[str] | None,
+        typer.Option("--org", metavar="ORG", help="Only this organisation (repeatable)."),
     ] = None,
     start: Annotated[
-        str | None, typer.Option("--from", help="First period: 2025-01 or 2025-W02.")
+        str | None,
+        typer.Option("--from", metavar="PERIOD", help="First period: 2025-01 or 2025-W02."),
     ] = None,
-    stop: Annotated[str | None, typer.Option("--to", help="Last period, inclusive.")] = None,
+    stop: Annotated[
+        str | None, typer.Option("--to", metavar="PERIOD", help="Last period, inclusive.")
+    ] = None,
     topic: Annotated[
-        list[str] | None, typer.Option("--topic", help="Only this topic id (repeatable).")
+        list[str] | None,
+        typer.Option("--topic", metavar="TOPIC", help="Only this topic id (repeatable)."),
     ] = None,
     by: Annotated[
-        str, typer.Option("--by", help="Columns: period, org, desk or channel.")
+        str, typer.Option("--by", metavar="COLUMNS", help="Columns: period, org, desk or channel.")
     ] = "period",
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also write a trend chart (PNG) to FILE.")
+        Path | None,
+        typer.Option("--chart", metavar="FILE", help="Also write a trend chart (PNG) to FILE."),
     ] = None,
     dilemmas: Annotated[
         bool, typer.Option("--dilemmas", help="Dilemma votes instead of conversations.")
     ] = False,
     purge_before: Annotated[
         str | None,
-        typer.Option("--purge-before", help="Delete all counts of periods before PERIOD."),
+        typer.Option(
+            "--purge-before", metavar="PERIOD", help="Delete all counts of periods before PERIOD."
+        ),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask before purging.")] = False,
     export: Annotated[
-        Path | None, typer.Option("--export", help="Write all counts to FILE (JSON).")
+        Path | None,
+        typer.Option("--export", metavar="FILE", help="Write all counts to FILE (JSON)."),
     ] = None,
     import_: Annotated[
-        Path | None, typer.Option("--import", help="Add the counts in FILE (an export).")
+        Path | None,
+        typer.Option("--import", metavar="FILE", help="Add the counts in FILE (an export)."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Import a file even if it was imported before.")
     ] = False,
     settings_file: Annotated[
-        Path | None, typer.Option("--settings", help="Settings file (default: user config dir).")
+        Path | None,
+        typer.Option(
+            "--settings", metavar="FILE", help="Settings file (default: user config dir)."
+        ),
     ] = None,
 ) -> None:
     """Anonymous conversation counts per topic (rows of the annual reports), small counts hidden."""
@@ -90,6 +103,11 @@ def stats(
             assert cutoff is not None
             _purge(SignalenStore(path, period=settings.period), cutoff, yes)
         else:
+            from bot.nlu.base import TOPICS
+
+            unknown = [t for t in topic or () if t not in TOPICS]
+            if unknown:
+                raise ReportError(f"unknown topic {unknown[0]!r}; topics: {', '.join(TOPICS)}")
             filters = Filters(
                 orgs=tuple(org or ()),
                 topics=tuple(topic or ()),

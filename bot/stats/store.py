@@ -33,7 +33,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -120,6 +120,7 @@ class SignalenStore:
         self.readonly = readonly
         self._db: Database | None = None
         self._lock = threading.RLock()
+        inspect(self.path)  # a foreign, damaged or newer file is refused now, not at a count
 
     @classmethod
     def from_settings(cls, settings: object, **kwargs: object) -> SignalenStore:
@@ -260,6 +261,8 @@ class SignalenStore:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+                if not self.readonly:
+                    self._blur_file_times()  # closing checkpoints the log, touching the file
 
     def __enter__(self) -> SignalenStore:
         return self
@@ -278,6 +281,16 @@ class SignalenStore:
                 raise _explain(exc, self.path) from None
         if n in SIZE_STEPS:
             self._compact()
+        self._blur_file_times()
+
+    def _blur_file_times(self) -> None:
+        """File times would tell when the last conversation was counted: set them to the
+        start of the counting period, so the file says no more than its contents."""
+        start = self.current_period().start
+        stamp = datetime.combine(start, datetime.min.time(), tzinfo=UTC).timestamp()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.utime(f"{self.path}{suffix}", (stamp, stamp))
 
     def _query(self, sql: str, params: list | None = None) -> list[dict]:
         with self._lock:

@@ -16,9 +16,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.groups import ADMIN_COMMANDS, GroupChannel, add_group_handlers
@@ -56,7 +61,7 @@ class RunOptions:
     send_attempts: int = 6  # per Bot API call, on timeouts and network errors
     send_first_delay: float = 0.5  # doubling up to send_max_delay
     send_max_delay: float = 15.0
-    concurrent_updates: int = 64
+    concurrent_updates: int = 16  # updates handled at once (one chat stays in order)
     # httpcore's pool scans every connection for every request: a small pool is faster
     connection_pool: int = 16
     read_timeout: float = 10.0
@@ -114,6 +119,7 @@ class TelegramBot:
         self.app.add_error_handler(self._on_error)
         add_private_handlers(self.app, self.chan)
         self.groups: GroupChannel = add_group_handlers(self.app, self.chan)
+        self.app.add_handler(CallbackQueryHandler(self._on_unknown_button))
         self._expiry: asyncio.Task[None] | None = None
         self._started = False
         self.secret_token = self.options.secret_token or secrets.token_urlsafe(32)
@@ -218,6 +224,13 @@ class TelegramBot:
     @staticmethod
     def _on_polling_error(exc: TelegramError) -> None:
         log.warning("polling: %s (retrying)", type(exc).__name__)
+
+    async def _on_unknown_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button from an older run of the bot: say it no longer works (no endless spinner)."""
+        query = update.callback_query
+        if query is not None:
+            text = self.chan.say("telegram_knop_verlopen", self.chan.lang())[:200]
+            await self.chan.sender.quietly("answerCallbackQuery", lambda: query.answer(text))
 
     @staticmethod
     async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

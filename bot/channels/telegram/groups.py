@@ -247,7 +247,7 @@ class GroupChannel:
         await self.post(bot, chat_id, shown, lang)
         spec = poll_for(dilemma, teksten, lang)
         markup = self.buttons(session, [(self.say("telegram_groep_knop_onthul", lang), "reveal")])
-        sent = await self.chan.sender.call(
+        sent = await self.chan.sender.quietly(
             "sendPoll",
             lambda: bot.send_poll(
                 chat_id,
@@ -410,17 +410,17 @@ class GroupChannel:
             lang = session.lang if session else self.lang()
             if session is None or session.nonce != nonce:
                 text = self.say("telegram_knop_verlopen", lang)[:200]
-                await self.chan.sender.call("answerCallbackQuery", lambda: query.answer(text))
+                await self.chan.sender.quietly("answerCallbackQuery", lambda: query.answer(text))
                 return
             admin = await self.is_admin(bot, chat.id, None, query.from_user)
             if not admin:
                 text_id = REFUSED[admin is None]
                 text = self.say(text_id, lang)[:200]
-                await self.chan.sender.call(
+                await self.chan.sender.quietly(
                     "answerCallbackQuery", lambda: query.answer(text, show_alert=True)
                 )
                 return
-            await self.chan.sender.call("answerCallbackQuery", lambda: query.answer())
+            await self.chan.sender.quietly("answerCallbackQuery", lambda: query.answer())
             await self.act(bot, chat.id, session, action)
 
     async def on_info_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -454,8 +454,15 @@ class GroupChannel:
             and message.parse_entity(entity).lstrip("@").lower() == self.chan.bot_username.lower()
             for entity in message.entities or ()
         )
-        if to_bot or mentioned:
-            await self.invite(bot, chat.id, self.lang())
+        if not (to_bot or mentioned):
+            return
+        lang = self.lang()
+        text = message.text or message.caption or ""
+        if text and self.chan.wegwijzer.nlu.parse(text[:2000]).crisis:
+            # safety first, in any chat: the emergency numbers before anything else
+            crisis = TextReply(self.say("crisis", lang), kind="crisis")
+            await self.post(bot, chat.id, [crisis], lang)
+        await self.invite(bot, chat.id, lang)
 
     async def invite(self, bot: Bot, chat_id: int, lang: str) -> None:
         """Briefly: not here, but in a private chat (a button opens it)."""

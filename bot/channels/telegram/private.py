@@ -96,22 +96,22 @@ def add_private_handlers(app: Application, chan: TelegramChannel) -> None:
         chat = update.effective_chat
         assert query is not None
         if chat is None:
-            await chan.sender.call("answerCallbackQuery", lambda: query.answer())
+            await chan.sender.quietly("answerCallbackQuery", lambda: query.answer())
             return
         key = chan.keys.key(chat.id)
         picked = chan.store.resolve(key, query.data or "")
         if picked is None:
             text = chan.say("telegram_knop_verlopen", chan.lang(key))
-            await chan.sender.call("answerCallbackQuery", lambda: query.answer(text[:200]))
+            await chan.sender.quietly("answerCallbackQuery", lambda: query.answer(text[:200]))
             return
-        await chan.sender.call("answerCallbackQuery", lambda: query.answer())
+        await chan.sender.quietly("answerCallbackQuery", lambda: query.answer())
         mark = None
         if query.message is not None and query.message.is_accessible:
             chosen = chan.say("telegram_gekozen", chan.lang(key), label=picked.option.label)
             marked = f"{picked.option_set.html}\n\n<i>✓ {esc(chosen)}</i>"
             message_id = query.message.message_id
             bot = update.get_bot()
-            mark = chan.sender.call(
+            mark = chan.sender.quietly(
                 "editMessageText",
                 lambda: bot.edit_message_text(
                     marked, chat.id, message_id, parse_mode=ParseMode.HTML

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,3 +65,12 @@ class Sender:
         self.failures += 1
         log.warning("%s: gave up after %d attempts", what, self.attempts)
         return None
+
+    async def quietly(self, what: str, factory: Callable[[], Awaitable[T]]) -> T | None:
+        """Like `call`, for calls whose failure must not stop the conversation (answering a
+        button, marking a choice): a refusal is logged by kind and ignored."""
+        try:
+            return await self.call(what, factory)
+        except TelegramError as exc:
+            log.info("%s refused: %s", what, type(exc).__name__)
+            return None

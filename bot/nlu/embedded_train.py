@@ -1,0 +1,126 @@
+"""Training the embedded engine with scikit-learn; only needed when the model cache is empty.
+
+Word n-grams (1-2) catch the vocabulary of each topic; character n-grams within word boundaries
+(2-5) catch typos, missing accents and Dutch compounds ("kerstpakket", "kerst pakket"). A linear
+SVM trains in a fraction of a second. Its margins become probabilities through a softmax whose
+temperature is fitted on out-of-fold margins, so that the confidence threshold means what it
+says. The result is compiled into plain arrays (`CompiledModel`), so that running the engine
+needs numpy only: scikit-learn is imported here, at training time, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from bot.nlu.embedded import (
+    CHAR_NGRAMS,
+    TOKEN_PATTERN,
+    WORD_NGRAMS,
+    WORD_RE,
+    CompiledModel,
+    apply_synonyms,
+    softmax,
+    synonym_table,
+)
+from bot.nlu.normalize import normalize
+from bot.nlu.training_data import TrainingData
+
+
+@dataclass
+class Fitted:
+    """The scikit-learn objects behind a compiled model (kept for tests and inspection)."""
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    classifier: LinearSVC
+    temperature: float
+    char_matrix: sparse.csr_matrix
+
+    def margins(self, prepared: list[str]) -> np.ndarray:
+        matrix = sparse.hstack([self.word.transform(prepared), self.char.transform(prepared)])
+        return self.classifier.decision_function(matrix.tocsr())
+
+
+def vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
+                           token_pattern=TOKEN_PATTERN)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
+    return word, char
+
+
+def classifier() -> LinearSVC:
+    return LinearSVC(C=1.0, class_weight="balanced")
+
+
+def fit_temperature(matrix: sparse.csr_matrix, labels: list[str], folds: int = 3) -> float:
+    """The softmax temperature that minimises the held-out log loss.
+
+    Margins come from out-of-fold classifiers (the vectorizers are shared, which leaks a little
+    vocabulary but keeps the cost to three small fits).
+    """
+    y = np.array(labels)
+    _, counts = np.unique(y, return_counts=True)
+    folds = max(2, min(folds, int(counts.min())))
+    logits_all: list[np.ndarray] = []
+    truth_all: list[np.ndarray] = []
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    for train_idx, test_idx in splitter.split(matrix, y):
+        clf = classifier().fit(matrix[train_idx], y[train_idx])
+        logits_all.append(clf.decision_function(matrix[test_idx]))
+        index = {c: i for i, c in enumerate(clf.classes_)}
+        truth_all.append(np.array([index[c] for c in y[test_idx]]))
+    best, best_loss = 1.0, float("inf")
+    for temperature in np.geomspace(0.02, 2.0, 60):
+        loss = 0.0
+        for logits, truth in zip(logits_all, truth_all, strict=True):
+            probs = softmax(logits, float(temperature))
+            loss -= float(np.log(probs[np.arange(len(truth)), truth] + 1e-12).sum())
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
+
+
+def fit(data: TrainingData, calibrate: bool = True) -> tuple[Fitted, list[str]]:
+    """Fit vectorizers, classifier and temperature; returns them and the prepared texts."""
+    table, pattern = synonym_table(data.synonyms)
+    raw_texts, labels = data.pairs()
+    texts = [apply_synonyms(normalize(t), pattern, table) for t in raw_texts]
+    word, char = vectorizers()
+    char_matrix = char.fit_transform(texts)
+    matrix = sparse.hstack([word.fit_transform(texts), char_matrix]).tocsr()
+    clf = classifier().fit(matrix, labels)
+    temperature = fit_temperature(matrix, labels) if calibrate else 1.0
+    return Fitted(word, char, clf, temperature, char_matrix.tocsr()), texts
+
+
+def compile_fitted(fitted: Fitted, texts: list[str], data: TrainingData) -> CompiledModel:
+    """Plain arrays and dicts: what the runtime needs, nothing from scikit-learn."""
+    table, pattern = synonym_table(data.synonyms)
+    char_csc = fitted.char_matrix.tocsc()
+    return CompiledModel(
+        word_vocabulary={str(k): int(v) for k, v in fitted.word.vocabulary_.items()},
+        word_idf=np.asarray(fitted.word.idf_, dtype=np.float64),
+        char_vocabulary={str(k): int(v) for k, v in fitted.char.vocabulary_.items()},
+        char_idf=np.asarray(fitted.char.idf_, dtype=np.float64),
+        coef=np.ascontiguousarray(fitted.classifier.coef_.T, dtype=np.float64),
+        intercept=np.asarray(fitted.classifier.intercept_, dtype=np.float64),
+        classes=[str(c) for c in fitted.classifier.classes_],
+        temperature=fitted.temperature,
+        train_char=(char_csc.data.astype(np.float64), char_csc.indices.astype(np.int64),
+                    char_csc.indptr.astype(np.int64), int(char_csc.shape[0])),
+        vocabulary=frozenset(w for t in texts for w in WORD_RE.findall(t)),
+        synonyms=table,
+        synonym_pattern=pattern,
+        digest=data.digest,
+    )
+
+
+def train(data: TrainingData, calibrate: bool = True) -> CompiledModel:
+    fitted, texts = fit(data, calibrate)
+    return compile_fitted(fitted, texts, data)
