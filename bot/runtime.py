@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +106,12 @@ class Wegwijzer:
         else:
             self._sessions[key] = _Session(result.state, now)  # type: ignore[arg-type]
         return list(result.replies)
+
+    def record_votes(self, dilemma_id: str, counts: Iterable[tuple[str, int]]) -> None:
+        """A group's closed poll: add its counts per option (no voter is known, only numbers)."""
+        for option, votes in counts:
+            for _ in range(max(0, int(votes))):
+                self._record(CountDilemmaVote(dilemma_id, option), "group")
 
     def forget(self, key: Hashable) -> None:
         self._sessions.pop(key, None)

@@ -164,9 +164,8 @@ async def run_users(api: FakeBotApi, rng: random.Random, args: argparse.Namespac
         await asyncio.sleep(args.ramp * i / max(1, args.users))
         async with gate:
             try:
-                turns.append(
-                    await one_user(api, random.Random(rng.random()), latencies, args.turn_timeout)
-                )
+                own = random.Random(rng.random())
+                turns.append(await one_user(api, own, latencies, args.turn_timeout, args.think))
             except (TimeoutError, AssertionError, KeyError) as exc:
                 errors.append(type(exc).__name__)
 

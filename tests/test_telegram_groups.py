@@ -14,7 +14,10 @@ from tests.fakebotapi.harness import running_bot
 def wegwijzer(content, nlu, tmp_path_factory: pytest.TempPathFactory) -> Wegwijzer:
     if content.dilemmas is None:
         pytest.fail("the dilemma library should load with the content")
-    return Wegwijzer(content, nlu, Settings(data_dir=tmp_path_factory.mktemp("tg-groups")))
+    from bot.stats.store import SignalenStore
+
+    data = tmp_path_factory.mktemp("tg-groups")
+    return Wegwijzer(content, nlu, Settings(data_dir=data), SignalenStore(data / "signalen.db"))
 
 
 @pytest.fixture
@@ -57,6 +60,9 @@ async def test_admin_runs_a_session_with_an_anonymous_poll(wegwijzer, api):
         revealed = await api.turn(api.press(admin, poll_msg, "uitslag"), group.id,
                                   until=last_with_buttons)  # fmt: skip
         assert api.calls_of("stopPoll")
+        # the closed poll's counts go to the anonymous dilemma statistics, once
+        tally = wegwijzer.recorder.dilemma_tally(dilemma.id)
+        assert tally == {dilemma.opties[0].id: 3, dilemma.opties[1].id: 2}
         shown_text = texts(revealed)
         assert "5 stemmen" in shown_text
         for option in dilemma.opties:

@@ -307,6 +307,10 @@ class GroupChannel:
             return
         await self.close_poll(bot, chat_id, session)
         session.revealed = True
+        counts = session.counts or []
+        self.chan.wegwijzer.record_votes(
+            dilemma.id, [(o.id, n) for o, n in zip(dilemma.opties, counts, strict=False)]
+        )
         content = self.chan.wegwijzer.content
         desk_names = {desk_id: loket.naam for desk_id, loket in content.loketten.items()}
         replies = reveal_replies(
