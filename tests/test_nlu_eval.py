@@ -140,5 +140,5 @@ def test_bench_measures_the_embedded_engine(tmp_path: Path) -> None:
     result = runner.invoke(build_app(), ["bench", "--nlu", "embedded", "--count", "30",
                                          "--settings", str(_settings_file(tmp_path))])
     assert result.exit_code == 0, result.output
-    assert "embedded" in result.output and "p99 (ms)" in result.output
+    assert "embedded" in result.output and "p99 ms" in result.output
     assert "failed" not in result.output

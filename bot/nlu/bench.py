@@ -65,8 +65,10 @@ def worker(engine: str, settings_json: str, messages_file: str) -> dict:
     settings = Settings.model_validate_json(settings_json)
     messages = json.loads(Path(messages_file).read_text(encoding="utf-8"))
     if engine == "embedded":
-        # Start-up = importing scikit-learn and the engine + loading the cached model (the cache
-        # is filled beforehand by the parent); training from the YAML is timed separately after.
+        # Start-up = importing the engine (numpy only) and loading the cached model (the parent
+        # fills the cache first), timed from the worker's first line. Latency and memory are
+        # measured on that normal start; then a cold training (scikit-learn import + fit) is
+        # timed separately, and the memory peak including it reported too.
         from bot.nlu.embedded import EmbeddedNLU
         from bot.nlu.engines import cache_dir, dialogen_dir
 
@@ -74,14 +76,20 @@ def worker(engine: str, settings_json: str, messages_file: str) -> dict:
             dialogen_dir(settings), settings.confidence_threshold, cache_dir(settings)
         )
         start_s = time.perf_counter() - _PROCESS_T0
+        lat = _latencies(nlu, messages)
+        peak_mb = _self_peak_mb()
+        t0 = time.perf_counter()
+        from bot.nlu import embedded_train  # noqa: F401 - timed: the import is part of a cold start
+
+        import_s = time.perf_counter() - t0
         with tempfile.TemporaryDirectory() as empty:
             t0 = time.perf_counter()
             EmbeddedNLU.from_dialogen(dialogen_dir(settings), cache_dir=Path(empty))
             train_s = time.perf_counter() - t0
-        lat = _latencies(nlu, messages)
         return {"engine": engine, "start_s": start_s, "train_s": train_s,
-                "median_ms": statistics.median(lat), "p99_ms": _percentile(lat, 99),
-                "peak_mb": _self_peak_mb(), "messages": len(lat)}
+                "train_import_s": import_s, "median_ms": statistics.median(lat),
+                "p99_ms": _percentile(lat, 99), "peak_mb": peak_mb,
+                "peak_with_training_mb": _self_peak_mb(), "messages": len(lat)}
     from bot.nlu import rasa_project
     from bot.nlu.rasa_client import RasaNLU
 
