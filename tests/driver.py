@@ -73,7 +73,9 @@ class Talk:
             assert self.state.step == "question", (self.state.step, self.text)
             vraag = self.ctx.content.vragen[self.state.question]
             values = [o.waarde for o in vraag.opties]
-            default = next(v for v in ("weet_niet", "nee", "medewerker", "anders", *values) if v in values)
+            default = next(
+                v for v in ("weet_niet", "nee", "medewerker", "anders", *values) if v in values
+            )
             self.choose(answers.get(vraag.feit, default))
         assert self.desks, self.text
         return self.desks

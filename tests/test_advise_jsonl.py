@@ -24,10 +24,24 @@ def run_advise(lines: list[str], tmp_path: Path) -> list[dict]:
 
 def test_one_result_per_line_in_order(tmp_path):
     lines = [
-        json.dumps({"id": "a", "org": "financien", "text": "mag ik een kerstpakket van een leverancier houden?"}),
-        json.dumps({"id": "b", "org": "bzk", "text": "mijn leidinggevende scheldt me uit en kleineert me"}),
+        json.dumps(
+            {
+                "id": "a",
+                "org": "financien",
+                "text": "mag ik een kerstpakket van een leverancier houden?",
+            }
+        ),
+        json.dumps(
+            {"id": "b", "org": "bzk", "text": "mijn leidinggevende scheldt me uit en kleineert me"}
+        ),
         json.dumps({"id": "c", "org": "rijk", "text": "ik zie het niet meer zitten"}),
-        json.dumps({"id": "d", "org": "onbekend", "text": "I saw my colleague copy client files to a USB stick"}),
+        json.dumps(
+            {
+                "id": "d",
+                "org": "onbekend",
+                "text": "I saw my colleague copy client files to a USB stick",
+            }
+        ),
     ]
     out = run_advise(lines, tmp_path)
     assert [o["id"] for o in out] == ["a", "b", "c", "d"]

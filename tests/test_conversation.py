@@ -23,20 +23,42 @@ def to_topic(ctx: Context, org: str, topic: str) -> Talk:
 
 # One scripted conversation per desk, each ending with that desk as the top advice.
 DESK_PATHS = [
-    ("vertrouwenspersoon", "bzk", "ongewenste_omgangsvormen", {"manager_involved": "ja", "goal": "praten"}),
+    (
+        "vertrouwenspersoon",
+        "bzk",
+        "ongewenste_omgangsvormen",
+        {"manager_involved": "ja", "goal": "praten"},
+    ),
     ("integriteitscoordinator", "bzk", "informatie", {"goal": "melden", "manager_involved": "nee"}),
-    ("leidinggevende", "rijk", "belangenverstrengeling", {"interest_kind": "nevenwerk", "manager_involved": "nee"}),
+    (
+        "leidinggevende",
+        "rijk",
+        "belangenverstrengeling",
+        {"interest_kind": "nevenwerk", "manager_involved": "nee"},
+    ),
     ("personeelsraadgever", "bzk", "arbeidsconflict", {"manager_involved": "ja"}),
-    ("klachtencommissie", "ezk_lnv", "ongewenste_omgangsvormen", {"goal": "klacht", "manager_involved": "nee"}),
+    (
+        "klachtencommissie",
+        "ezk_lnv",
+        "ongewenste_omgangsvormen",
+        {"goal": "klacht", "manager_involved": "nee"},
+    ),
     ("cif", "financien", "financiele_schending", {"relation": "oud_medewerker"}),
-    ("huis_voor_klokkenluiders", "rijk", "misstand", {"manager_involved": "ja", "public_interest": "ja"}),
+    (
+        "huis_voor_klokkenluiders",
+        "rijk",
+        "misstand",
+        {"manager_involved": "ja", "public_interest": "ja"},
+    ),
     ("hr_adviseur", "rijk", "geen_integriteit", {}),
     ("compliance_officer", "financien", "belangenverstrengeling", {"interest_kind": "financieel"}),
     ("bedrijfsarts_bmw", "rijk", "arbeidsconflict", {"health": "ja", "manager_involved": "nee"}),
 ]
 
 
-@pytest.mark.parametrize(("desk", "org", "topic", "answers"), DESK_PATHS, ids=[p[0] for p in DESK_PATHS])
+@pytest.mark.parametrize(
+    ("desk", "org", "topic", "answers"), DESK_PATHS, ids=[p[0] for p in DESK_PATHS]
+)
 def test_each_desk_can_be_the_top_advice(ctx, desk, org, topic, answers):
     talk = to_topic(ctx, org, topic)
     desks = talk.answer_until_advice(answers)
@@ -123,7 +145,8 @@ def test_cif_is_offered_at_financien_to_hired_staff(ctx):
 
 def test_personeelsraadgever_only_where_configured(ctx):
     configured = {
-        org.id for org in ctx.content.organisaties.values()
+        org.id
+        for org in ctx.content.organisaties.values()
         if any(e.loket == "personeelsraadgever" for e in org.loketten)
     }
     assert configured == {"bzk"}
@@ -315,3 +338,14 @@ def test_unsupported_media_gets_a_kind_reply(ctx):
     talk = walk_to(ctx, "story")
     talk.send(UnsupportedInput("photo"))
     assert "foto" in talk.text and talk.last_message.options
+
+
+def test_start_again_forgets_the_chosen_organisation_but_keeps_a_preset_one(ctx):
+    talk = walk_to(ctx, "question")
+    talk.command("start")
+    assert talk.state.org is None and talk.state.step == "org"
+    preset = Talk.open(ctx, org="bzk")
+    assert preset.state.step == "story"
+    preset.choose("topic:informatie")
+    preset.command("start")
+    assert preset.state.org == "bzk" and preset.state.topic is None

@@ -26,7 +26,7 @@ MAX_WIDTH = 96
 
 def to_event(line: str) -> Event:
     stripped = line.strip()
-    if stripped.startswith("/") and len(stripped) > 1 and " " not in stripped.split()[0][1:2]:
+    if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
         name, _, argument = stripped[1:].partition(" ")
         return UserCommand(name.lower(), argument.strip())
     return UserText(line)

@@ -137,7 +137,7 @@ class _Out:
 
 
 def new_state(lang: str = "nl", org: str | None = None, seed: int = 0) -> State:
-    return State(lang=lang if lang in ("nl", "en") else "nl", org=org, seed=seed)
+    return State(lang=lang if lang in ("nl", "en") else "nl", org=org, preset_org=org, seed=seed)
 
 
 def step(ctx: Context, state: State, event: Event) -> StepResult:
@@ -175,15 +175,13 @@ def _dispatch(out: _Out, event: Event) -> None:
 
 def _command(out: _Out, name: str, argument: str) -> None:
     if name == "start":
-        st = out.state
-        out.state = new_state(st.lang, st.org if st.step != "new" else st.org, st.seed + 1)
+        st = out.state  # a fresh start keeps only the language and an organisation set in advance
+        out.state = new_state(st.lang, st.preset_org, st.seed + 1)
         out.say("welcome")
         _prompt(out)
     elif name == "stop":
-        out.say("goodbye")
-        out.replies[-1] = replace(
-            out.replies[-1], options=(Option(f"{CMD}start", out.t("start_again")),)
-        )
+        again = Option(f"{CMD}start", out.t("start_again"))
+        out.replies.append(Message(out.t("goodbye"), options=(again,)))
         out.effects.append(Forget())
     elif name in ("help", "privacy"):
         out.say(name, kind="privacy" if name == "privacy" else "normal")

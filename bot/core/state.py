@@ -17,6 +17,7 @@ class State:
     step: str = "new"
     lang: str = "nl"
     org: str | None = None
+    preset_org: str | None = None  # set in advance by the channel or settings; kept on /start
     topic: str | None = None
     candidate: str | None = None  # a topic guessed from free text, waiting for confirmation
     facts: tuple[tuple[str, str], ...] = ()

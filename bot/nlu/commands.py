@@ -12,42 +12,24 @@ import subprocess
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.commands import ContentOption, SettingsOption
+from bot.commands import settings_from as _settings
 from bot.content.yamlload import ContentError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-
-SettingsOption = Annotated[
-    Path | None, typer.Option("--settings", help="Settings file (default: user config dir).")
-]
-ContentOption = Annotated[
-    Path | None, typer.Option("--content", help="Folder with kennisbank/ and dialogen/.")
-]
-
 
 class EngineChoice(StrEnum):
     embedded = "embedded"
     rasa = "rasa"
     both = "both"
-
-
-def _settings(path: Path | None, **overrides: Any) -> Settings:
-    try:
-        settings = load_settings(path)
-        for name, value in overrides.items():
-            if value is not None:
-                setattr(settings, name, value)
-        return settings
-    except (SettingsError, ValueError) as exc:
-        err.print(f"[red]Settings problem:[/] {exc}")
-        raise typer.Exit(2) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

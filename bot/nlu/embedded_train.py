@@ -47,15 +47,30 @@ class Fitted:
         return self.classifier.decision_function(matrix.tocsr())
 
 
-def vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    word = TfidfVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, sublinear_tf=True,
+# Chosen by stratified cross-validation on the training data (`scripts/nlu_cv.py`).
+SVM_C = 1.0
+CLASS_WEIGHT: str | None = "balanced"
+
+
+def vectorizers(
+    word_ngrams: tuple[int, int] = WORD_NGRAMS, char_ngrams: tuple[int, int] = CHAR_NGRAMS
+) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The two feature sets; the runtime re-implements exactly these analyzers (embedded.py)."""
+    word = TfidfVectorizer(analyzer="word", ngram_range=word_ngrams, sublinear_tf=True,
                            token_pattern=TOKEN_PATTERN)
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True)
     return word, char
 
 
-def classifier() -> LinearSVC:
-    return LinearSVC(C=1.0, class_weight="balanced")
+def classifier(c: float = SVM_C, class_weight: str | None = CLASS_WEIGHT) -> LinearSVC:
+    return LinearSVC(C=c, class_weight=class_weight)
+
+
+def prepare_texts(data: TrainingData) -> tuple[list[str], list[str]]:
+    """Normalised, synonym-mapped training texts and their labels (what the classifier sees)."""
+    table, pattern = synonym_table(data.synonyms)
+    raw_texts, labels = data.pairs()
+    return [apply_synonyms(normalize(t), pattern, table) for t in raw_texts], labels
 
 
 def fit_temperature(matrix: sparse.csr_matrix, labels: list[str], folds: int = 3) -> float:
@@ -88,9 +103,7 @@ def fit_temperature(matrix: sparse.csr_matrix, labels: list[str], folds: int = 3
 
 def fit(data: TrainingData, calibrate: bool = True) -> tuple[Fitted, list[str]]:
     """Fit vectorizers, classifier and temperature; returns them and the prepared texts."""
-    table, pattern = synonym_table(data.synonyms)
-    raw_texts, labels = data.pairs()
-    texts = [apply_synonyms(normalize(t), pattern, table) for t in raw_texts]
+    texts, labels = prepare_texts(data)
     word, char = vectorizers()
     char_matrix = char.fit_transform(texts)
     matrix = sparse.hstack([word.fit_transform(texts), char_matrix]).tocsr()
