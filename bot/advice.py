@@ -71,7 +71,7 @@ def advise(content: Content, org: str | None, topic: str, facts: Mapping[str, st
         for desk_id, delta in regel.gewicht.items():
             desk = scores.setdefault(desk_id, AdvisedDesk(desk_id, 0))
             desk.score += delta
-            if delta > 0:
+            if delta > 0 and not regel.uitsluiten:  # a ruling-out is explained once, above
                 desk.reasons.append(reason)
         for desk_id in regel.uitsluiten:
             excluded.setdefault(desk_id, reason)
