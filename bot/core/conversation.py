@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.advice import Advice, advise, matches
 from bot.content.loader import Content
-from bot.content.schema import Vraag
+from bot.content.schema import Tekst, Vraag
 from bot.core.events import Event, UnsupportedInput, UserChoice, UserCommand, UserText
 from bot.core.replies import (
     CardSection,
@@ -670,7 +670,10 @@ def _practice(out: _Out, event: Event) -> None:
         event,
         st.lang,
         out.ctx.tally,
-        desk_names={d: loket.naam for d, loket in content.loketten.items()},
+        desk_names={
+            d: Tekst(nl=content.desk_name(st.org, d, "nl"), en=content.desk_name(st.org, d, "en"))
+            for d in content.loketten
+        },
         topic_names={t: topic.naam for t, topic in content.onderwerpen.items()},
     )
     out.state = replace(st, practice=pstate)
