@@ -222,7 +222,7 @@ def _text(out: _Out, raw: str) -> None:
     if interp is not None and interp.crisis:
         out.say("crisis", kind="crisis")
         out.say("crisis_continue")
-        _prompt(out, repeat=True)
+        _prompt(out)
         return
     if out.state.practice is not None and not cleaned.text.startswith("/"):
         if normalise(cleaned.text) in STOP_WORDS:
@@ -232,11 +232,11 @@ def _text(out: _Out, raw: str) -> None:
         return
     if not cleaned.text:
         out.say("empty_input")
-        _prompt(out, repeat=True)
+        _prompt(out)
         return
     if not cleaned.has_words:
         out.say("no_words")
-        _prompt(out, repeat=True)
+        _prompt(out)
         return
     if cleaned.text.startswith("/"):
         name, _, argument = cleaned.text[1:].partition(" ")
@@ -301,7 +301,7 @@ def _on_org(out: _Out, value: str | None, interp: Interpretation | None) -> None
             out.state = replace(out.state, candidate=interp.topic)
     if org is None:
         out.say("org_not_understood")
-        _prompt(out, repeat=True)
+        _prompt(out)
         return
     out.state = replace(out.state, org=org)
     _next(out)
@@ -334,7 +334,7 @@ def _on_story(out: _Out, value: str | None, interp: Interpretation | None) -> No
     small_talk = {"greet": "greet_back", "thanks": "thanks_back", "help": "help"}
     if interp.intent in small_talk and interp.topic is None:
         out.say(small_talk[interp.intent])
-        _prompt(out, repeat=True)
+        _prompt(out)
         return
     out.state = replace(st, step="pick", misses=st.misses + 1)
     out.say("not_understood")
@@ -362,7 +362,7 @@ def _on_confirm(out: _Out, value: str | None, interp: Interpretation | None) -> 
         _prompt(out)
     else:
         out.say("answer_not_understood")
-        _prompt(out, repeat=True)
+        _prompt(out)
 
 
 def _on_question(out: _Out, value: str | None, interp: Interpretation | None) -> None:
@@ -375,7 +375,7 @@ def _on_question(out: _Out, value: str | None, interp: Interpretation | None) ->
         value = _value_from_words(vraag, out.text) or _value_from_text(vraag, interp)
     if value is None or value not in {o.waarde for o in vraag.opties}:
         out.say("answer_not_understood")
-        _prompt(out, repeat=True)
+        _prompt(out)
         return
     out.state = st.with_facts({vraag.feit: value}, overwrite=True)
     out.state = replace(out.state, question=None)
@@ -427,10 +427,10 @@ def _on_advice_menu(out: _Out, value: str | None, interp: Interpretation | None)
         _prompt(out)
     elif value is None and interp is not None and interp.intent in ("thanks", "goodbye"):
         out.say("thanks_back")
-        _prompt(out, repeat=True)
+        _prompt(out)
     else:
         out.say("answer_not_understood")
-        _prompt(out, repeat=True)
+        _prompt(out)
 
 
 # --- moving on ----------------------------------------------------------------------------
@@ -589,7 +589,7 @@ def _list_desks(out: _Out) -> None:
 # --- prompts -------------------------------------------------------------------------------
 
 
-def _prompt(out: _Out, repeat: bool = False) -> None:
+def _prompt(out: _Out) -> None:
     """Ask what the current step needs, with its options; every result ends with one of these."""
     st, content = out.state, out.ctx.content
     lang = st.lang
@@ -599,14 +599,9 @@ def _prompt(out: _Out, repeat: bool = False) -> None:
             out.replies.append(Message(out.t("practice_continue"), options=offered))
             return
         out.state = st = replace(st, practice=None)
-    if st.step in ("new", "org"):
-        if st.step == "new":
-            out.state = st = (
-                replace(st, step="org") if st.org is None else replace(st, step="story")
-            )
-            if st.step == "story":
-                _prompt(out, repeat)
-                return
+    if st.step == "new":
+        out.state = st = replace(st, step="org" if st.org is None else "story")
+    if st.step == "org":
         options = tuple(
             Option(f"org:{org.id}", org.naam.get(lang)) for org in content.organisaties.values()
         ) + (Option(f"{CMD}taal", out.t("language_switch")),)
@@ -632,7 +627,7 @@ def _prompt(out: _Out, repeat: bool = False) -> None:
         _ask(out, out.t("other_question"), tuple(Option(v, out.t(k)) for v, k in items))
     else:
         out.state = replace(st, step="story", candidate=None)
-        _prompt(out, repeat)
+        _prompt(out)
 
 
 def _ask(out: _Out, text: str, options: tuple[Option, ...]) -> None:
