@@ -11,7 +11,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
 from bot.content.loader import Content, load_content
@@ -19,6 +18,7 @@ from bot.core.conversation import TEXT_IDS, Context, new_state, step
 from bot.core.events import Event
 from bot.core.replies import CountConversation, CountDilemmaVote, Forget, Reply
 from bot.core.state import State
+from bot.idle import IdleMap
 from bot.nlu.base import NLU
 from bot.settings import Settings
 
@@ -37,12 +37,6 @@ class Recorder(Protocol):
     def dilemma_tally(self, dilemma_id: str) -> dict[str, int]: ...
 
 
-@dataclass
-class _Session:
-    state: State
-    last_seen: float
-
-
 class Wegwijzer:
     """Holds content, NLU, settings and recorder; one in-memory state per conversation key."""
 
@@ -59,7 +53,7 @@ class Wegwijzer:
         self.settings = settings
         self.recorder = recorder
         self.clock = clock
-        self._sessions: dict[Hashable, _Session] = {}
+        self._sessions: IdleMap[Hashable, State] = IdleMap(self.timeout_seconds, clock)
         self._random = random.SystemRandom()
         self.context = Context(
             content=content, nlu=nlu, contacts=settings.contacts, tally=self._tally
@@ -81,20 +75,17 @@ class Wegwijzer:
         return len(self._sessions)
 
     def state_of(self, key: Hashable) -> State | None:
-        session = self._sessions.get(key)
-        return session.state if session else None
+        return self._sessions.get(key, touch=False)
 
     def handle(
         self, key: Hashable, event: Event, channel: str, org: str | None = None
     ) -> list[Reply]:
         """Run one event through the core for this conversation and carry out the effects."""
-        now = self.clock()
-        session = self._sessions.get(key)
-        if session is None or now - session.last_seen > self.timeout_seconds:
+        state = self._sessions.get(key)
+        if state is None:
             preset = org if org in self.content.organisaties else self.settings.default_org
             state = new_state(self.settings.language, preset, self._random.randrange(1 << 30))
-            session = _Session(state, now)
-        result = step(self.context, session.state, event)
+        result = step(self.context, state, event)
         forget = False
         for effect in result.effects:
             if isinstance(effect, Forget):
@@ -102,9 +93,9 @@ class Wegwijzer:
             else:
                 self._record(effect, channel)
         if forget:
-            self._sessions.pop(key, None)
+            self._sessions.pop(key)
         else:
-            self._sessions[key] = _Session(result.state, now)  # type: ignore[arg-type]
+            self._sessions.put(key, result.state)  # type: ignore[arg-type]
         return list(result.replies)
 
     def record_votes(self, dilemma_id: str, counts: Iterable[tuple[str, int]]) -> None:
@@ -114,15 +105,11 @@ class Wegwijzer:
                 self._record(CountDilemmaVote(dilemma_id, option), "group")
 
     def forget(self, key: Hashable) -> None:
-        self._sessions.pop(key, None)
+        self._sessions.pop(key)
 
     def expire_idle(self) -> int:
         """Drop conversations idle for longer than the timeout; returns how many."""
-        limit = self.clock() - self.timeout_seconds
-        stale = [k for k, s in self._sessions.items() if s.last_seen < limit]
-        for key in stale:
-            del self._sessions[key]
-        return len(stale)
+        return self._sessions.expire_idle()
 
     def _record(self, effect: object, channel: str) -> None:
         if self.recorder is None:

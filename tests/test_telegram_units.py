@@ -97,6 +97,9 @@ def test_choice_store_gives_opaque_data_and_expires():
     assert store.resolve("k", "garbage") is None
     now[0] = 61
     assert store.resolve("k", data) is None
+    assert len(store) == 0  # an expired entry is dropped as soon as it is looked at
+    store.add("k2", options, "<b>vraag</b>")
+    now[0] = 200
     assert store.expire_idle() == 1 and len(store) == 0
 
 

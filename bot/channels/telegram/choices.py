@@ -11,9 +11,10 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.replies import Option
+from bot.idle import IdleMap
 
 PREFIX = "c"
 KEEP_PER_CHAT = 4  # a turn may offer options on more than one message
@@ -26,12 +27,6 @@ class OptionSet:
     html: str  # the message as sent, so it can be shown with the choice and without buttons
 
 
-@dataclass
-class _Entry:
-    sets: deque[OptionSet] = field(default_factory=lambda: deque(maxlen=KEEP_PER_CHAT))
-    last_seen: float = 0.0
-
-
 @dataclass(frozen=True)
 class Picked:
     option: Option
@@ -42,15 +37,15 @@ class ChoiceStore:
     """Per key: the last few option sets shown, with idle expiry like the conversation."""
 
     def __init__(self, timeout_seconds: float, clock: Callable[[], float] = time.monotonic):
-        self.timeout_seconds = timeout_seconds
-        self.clock = clock
-        self._entries: dict[str, _Entry] = {}
+        self._entries: IdleMap[str, deque[OptionSet]] = IdleMap(timeout_seconds, clock)
 
     def add(self, key: str, options: tuple[Option, ...], html: str) -> OptionSet:
-        entry = self._entries.setdefault(key, _Entry())
-        entry.last_seen = self.clock()
+        sets = self._entries.get(key)
+        if sets is None:
+            sets = deque(maxlen=KEEP_PER_CHAT)
+        self._entries.put(key, sets)
         option_set = OptionSet(secrets.token_urlsafe(6), options, html)
-        entry.sets.append(option_set)
+        sets.append(option_set)
         return option_set
 
     @staticmethod
@@ -63,24 +58,18 @@ class ChoiceStore:
         nonce, _, index_text = rest.rpartition(":")
         if prefix != PREFIX or not nonce or not index_text.isdigit():
             return None
-        entry = self._entries.get(key)
-        if entry is None or self.clock() - entry.last_seen > self.timeout_seconds:
-            return None
-        for option_set in entry.sets:
+        sets = self._entries.get(key, touch=False)
+        for option_set in sets or ():
             if option_set.nonce == nonce and int(index_text) < len(option_set.options):
-                entry.last_seen = self.clock()
+                self._entries.get(key)  # a used button keeps the options alive
                 return Picked(option_set.options[int(index_text)], option_set)
         return None
 
     def forget(self, key: str) -> None:
-        self._entries.pop(key, None)
+        self._entries.pop(key)
 
     def expire_idle(self) -> int:
-        limit = self.clock() - self.timeout_seconds
-        stale = [k for k, e in self._entries.items() if e.last_seen < limit]
-        for key in stale:
-            del self._entries[key]
-        return len(stale)
+        return self._entries.expire_idle()
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -29,6 +29,7 @@ from telegram.ext import (
 from bot.channels.telegram.channel import TelegramChannel
 from bot.core.replies import Message as TextReply
 from bot.core.replies import Reply
+from bot.idle import IdleMap
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ class GroupSession:
 
     nonce: str
     lang: str
-    last_seen: float
     dilemma_id: str | None = None
     poll_message_id: int | None = None
     poll_id: str | None = None
@@ -60,39 +60,28 @@ class GroupSessions:
     """Sessions by group key, dropped after a long idle time."""
 
     def __init__(self, timeout_seconds: float, clock: Callable[[], float] = time.monotonic):
-        self.timeout_seconds = max(timeout_seconds, MIN_IDLE_SECONDS)
-        self.clock = clock
-        self._sessions: dict[str, GroupSession] = {}
+        timeout = max(timeout_seconds, MIN_IDLE_SECONDS)
+        self._sessions: IdleMap[str, GroupSession] = IdleMap(timeout, clock)
 
     def get(self, key: str) -> GroupSession | None:
-        session = self._sessions.get(key)
-        if session and self.clock() - session.last_seen > self.timeout_seconds:
-            del self._sessions[key]
-            return None
-        if session:
-            session.last_seen = self.clock()
-        return session
+        return self._sessions.get(key)
 
     def start(self, key: str, lang: str) -> GroupSession:
-        old = self._sessions.get(key)
-        session = GroupSession(secrets.token_urlsafe(6), lang, self.clock())
+        old = self._sessions.get(key, touch=False)
+        session = GroupSession(secrets.token_urlsafe(6), lang)
         if old:
             session.used = old.used
-        self._sessions[key] = session
+        self._sessions.put(key, session)
         return session
 
     def by_poll(self, poll_id: str) -> GroupSession | None:
         return next((s for s in self._sessions.values() if s.poll_id == poll_id), None)
 
     def end(self, key: str) -> None:
-        self._sessions.pop(key, None)
+        self._sessions.pop(key)
 
     def expire_idle(self) -> int:
-        limit = self.clock() - self.timeout_seconds
-        stale = [k for k, s in self._sessions.items() if s.last_seen < limit]
-        for key in stale:
-            del self._sessions[key]
-        return len(stale)
+        return self._sessions.expire_idle()
 
     def __len__(self) -> int:
         return len(self._sessions)
