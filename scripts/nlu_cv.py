@@ -11,7 +11,11 @@ so a choice can be reproduced:
 
     .venv/bin/python scripts/nlu_cv.py                      # the engine as configured
     .venv/bin/python scripts/nlu_cv.py --c 0.5 --char-ngrams 1 5 --repeats 3
+    .venv/bin/python scripts/nlu_cv.py --clf svc --no-extra   # the SVM alone, NLU data only
     .venv/bin/python scripts/nlu_cv.py --clf logreg --c 20
+
+The kennisbank text (dilemma situations and titles, topic explanations) that the engine trains on
+as well is added to the training side of every fold and is never held out.
 """
 
 from __future__ import annotations
@@ -40,13 +44,54 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--dialogen", type=Path, default=ROOT / "dialogen")
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--repeats", type=int, default=2, help="shuffled repetitions (seeds 0..n-1)")
-    p.add_argument("--clf", choices=["svc", "logreg"], default="svc")
+    p.add_argument("--clf", choices=["blend", "svc", "logreg", "sgd", "split"], default="blend",
+                   help="blend: the engine's SVM + ComplementNB; svc: SVM alone; sgd: "
+                   "modified_huber; split: word and char SVMs averaged")
+    p.add_argument("--blend", type=float, default=None,
+                   help="blend: NB weight (default: engine's); split: weight of the char model")
+    p.add_argument("--word-weight", type=float, default=1.0, help="scale of the word block")
+    p.add_argument("--no-extra", action="store_true",
+                   help="leave out the kennisbank text (otherwise added to training folds only)")
     p.add_argument("--c", type=float, default=None, help="regularisation C (default: engine's)")
     p.add_argument("--class-weight", choices=["balanced", "none"], default=None)
     p.add_argument("--word-ngrams", type=int, nargs=2, default=list(embedded.WORD_NGRAMS))
     p.add_argument("--char-ngrams", type=int, nargs=2, default=list(embedded.CHAR_NGRAMS))
     p.add_argument("--confusions", type=int, default=12, help="most frequent confusions shown")
     return p.parse_args(argv)
+
+
+class Combined:
+    """Linear models on the same features, combined as one linear model (compiles as usual)."""
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, classes: np.ndarray):
+        self.coef_, self.intercept_, self.classes_ = coef, intercept, classes
+
+    def decision_function(self, matrix):
+        return matrix @ self.coef_.T + self.intercept_
+
+
+def fit_classifier(args: argparse.Namespace, matrix, labels: np.ndarray, n_word: int):
+    """The configured classifier (or combination) on one fold's training part."""
+    if args.clf == "blend":
+        from sklearn.naive_bayes import ComplementNB
+
+        weight = embedded_train.NB_WEIGHT if args.blend is None else args.blend
+        svm = make_classifier(args).fit(matrix, labels)
+        nb = ComplementNB(alpha=embedded_train.NB_ALPHA).fit(matrix, labels)
+        return embedded_train.Blended(svm, nb, matrix, weight)
+    if args.clf == "sgd":
+        from sklearn.linear_model import SGDClassifier
+
+        return SGDClassifier(loss="modified_huber", alpha=args.c or 1e-4, max_iter=50,
+                             class_weight="balanced", random_state=0).fit(matrix, labels)
+    if args.clf == "split":
+        blend = 0.5 if args.blend is None else args.blend
+        word = make_classifier(args).fit(matrix[:, :n_word], labels)
+        char = make_classifier(args).fit(matrix[:, n_word:], labels)
+        coef = np.hstack([(1 - blend) * word.coef_, blend * char.coef_])
+        return Combined(coef, (1 - blend) * word.intercept_ + blend * char.intercept_,
+                        word.classes_)
+    return make_classifier(args).fit(matrix, labels)
 
 
 def make_classifier(args: argparse.Namespace):
@@ -62,8 +107,13 @@ def fold_engine(args: argparse.Namespace, data: TrainingData, texts: list[str],
     """Train the pipeline on one fold's training part and compile it as the runtime does."""
     word, char = embedded_train.vectorizers(tuple(args.word_ngrams), tuple(args.char_ngrams))
     char_matrix = char.fit_transform(texts)
-    matrix = sparse.hstack([word.fit_transform(texts), char_matrix]).tocsr()
-    clf = make_classifier(args).fit(matrix, labels)
+    word_matrix = word.fit_transform(texts) * args.word_weight
+    matrix = sparse.hstack([word_matrix, char_matrix]).tocsr()
+    clf = fit_classifier(args, matrix, labels, word_matrix.shape[1])
+    if args.word_weight != 1.0:  # the runtime feeds unscaled word features: fold the scale in
+        coef = clf.coef_.copy()
+        coef[:, : word_matrix.shape[1]] *= args.word_weight
+        clf = Combined(coef, clf.intercept_, clf.classes_)
     fitted = embedded_train.Fitted(word, char, clf, 1.0, char_matrix.tocsr())
     return EmbeddedNLU(embedded_train.compile_fitted(fitted, texts, data))
 
@@ -83,14 +133,20 @@ def main(argv: list[str] | None = None) -> int:
     embedded.CHAR_NGRAMS = tuple(args.char_ngrams)
     data = load_training_data(args.dialogen)
     raw, label_list = data.pairs()
-    prepared, _ = embedded_train.prepare_texts(data)
+    prepared, _ = embedded_train.prepare_texts(data, extra=False)
     labels = np.array(label_list)
+    if args.no_extra:
+        data.extra = []
+    everything, all_labels = embedded_train.prepare_texts(data)
+    extra_texts = everything[len(prepared):]
+    extra_labels = np.array(all_labels[len(prepared):], dtype=labels.dtype)
     truth: list[str] = []
     guess: list[str] = []
     for seed in range(args.repeats):
         splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=seed)
         for train_idx, test_idx in splitter.split(prepared, labels):
-            engine = fold_engine(args, data, [prepared[i] for i in train_idx], labels[train_idx])
+            engine = fold_engine(args, data, [prepared[i] for i in train_idx] + extra_texts,
+                                 np.concatenate([labels[train_idx], extra_labels]))
             for i in test_idx:
                 if labels[i] in TOPICS:
                     truth.append(str(labels[i]))
@@ -99,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     correct = sum(t == g for t, g in zip(truth, guess, strict=True))
     print(f"pipeline: clf={args.clf} C={args.c or 'default'} class_weight="
           f"{args.class_weight or embedded_train.CLASS_WEIGHT} word={tuple(args.word_ngrams)} "
-          f"char={tuple(args.char_ngrams)}; {args.folds}-fold x {args.repeats}")
+          f"char={tuple(args.char_ngrams)} blend={args.blend or 'default'} "
+          f"word_weight={args.word_weight} +{len(extra_texts)} kennisbank texts (training side); "
+          f"{args.folds}-fold x {args.repeats}")
     print(f"{'topic':<26}{'n':>5}{'precision':>11}{'recall':>8}")
     for topic in TOPICS:
         tp = sum(1 for t, g in zip(truth, guess, strict=True) if t == g == topic)

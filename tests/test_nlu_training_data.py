@@ -121,3 +121,22 @@ def test_rasa_project_files_exist_and_name_every_intent() -> None:
                     assert step["action"] in domain["responses"]
                 if "intent" in step:
                     assert step["intent"] in domain["intents"]
+
+
+def test_kennisbank_texts_are_extra_training_text_and_part_of_the_cache_key(tmp_path):
+    """Dilemma situations and topic descriptions train the embedded engine too; editing them
+    must retrain it, so they are part of the data digest."""
+    import shutil
+
+    from bot.nlu.base import TOPICS
+    from bot.nlu.training_data import load_training_data
+    from bot.settings import PROJECT_ROOT
+
+    for folder in ("dialogen", "kennisbank"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    data = load_training_data(tmp_path / "dialogen")
+    assert len(data.extra) > 100
+    assert {topic for _, topic in data.extra} <= set(TOPICS)
+    topics = tmp_path / "kennisbank" / "onderwerpen.yml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert load_training_data(tmp_path / "dialogen").digest != data.digest

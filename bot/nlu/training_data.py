@@ -30,6 +30,9 @@ class TrainingData:
     # (intent, example) -> (file, line), and intent -> (file, line) of its first definition
     origins: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     intent_origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # (text, topic) from the kennisbank (dilemma situations and titles, topic explanations):
+    # extra training text only, never counted as NLU examples (see `kennisbank_examples`).
+    extra: list[tuple[str, str]] = field(default_factory=list)
 
     def pairs(self) -> tuple[list[str], list[str]]:
         texts: list[str] = []
@@ -44,6 +47,48 @@ def data_files(dialogen_dir: Path) -> list[Path]:
     """The NLU files, in a stable order (so the hash is stable)."""
     folder = dialogen_dir / "data"
     return sorted(p for p in folder.glob("*.yml") if not p.name.startswith("test_"))
+
+
+def kennisbank_files(kennisbank_dir: Path | None) -> list[Path]:
+    """The kennisbank files that give extra training text, in a stable order."""
+    if kennisbank_dir is None or not kennisbank_dir.is_dir():
+        return []
+    dilemmas = sorted((kennisbank_dir / "dilemmas").glob("*.yml"))
+    files = [kennisbank_dir / "onderwerpen.yml", *dilemmas]
+    return [f for f in files if f.is_file()]
+
+
+def _texts(value: object) -> list[str]:
+    """The strings of a `Tekst` mapping ({nl: ..., en: ...}); nothing for any other shape."""
+    if not isinstance(value, dict):
+        return []
+    return [" ".join(str(v).split()) for v in value.values() if isinstance(v, str) and v.strip()]
+
+
+def kennisbank_examples(files: list[Path]) -> list[tuple[str, str]]:
+    """(text, topic) pairs from texts the team already wrote for other purposes.
+
+    Why: dilemma situations (with their `onderwerp`) and topic explanations (`uitleg`) describe
+    the topics in other words than the NLU examples; adding them to the training side raised
+    cross-validated topic accuracy (`scripts/nlu_cv.py --extra`). Shape problems are left to
+    `wegwijzer check` (the content loader); unusable entries are skipped here.
+    """
+    from bot.nlu.base import TOPICS
+
+    pairs: list[tuple[str, str]] = []
+    for file in files:
+        data = load_yaml(file).data
+        if not isinstance(data, dict):
+            continue
+        for item in data.get("onderwerpen") or []:
+            if isinstance(item, dict) and item.get("id") in TOPICS:
+                pairs += [(t, str(item["id"])) for t in _texts(item.get("uitleg"))]
+        for item in data.get("dilemmas") or []:
+            if isinstance(item, dict) and item.get("onderwerp") in TOPICS:
+                topic = str(item["onderwerp"])
+                for key in ("situatie", "titel"):
+                    pairs += [(t, topic) for t in _texts(item.get(key))]
+    return pairs
 
 
 def digest_files(files: list[Path], extra: str = "") -> str:
@@ -72,14 +117,20 @@ def _items(block: object, first_line: int = 0) -> list[tuple[str, int]]:
     return [(_ENTITY.sub(r"\1", t).strip(), n) for t, n in found if t.strip()]
 
 
-def load_training_data(dialogen_dir: Path) -> TrainingData:
-    """Read every NLU file; problems become a ContentError with file:line."""
+def load_training_data(dialogen_dir: Path, kennisbank_dir: Path | None = None) -> TrainingData:
+    """Read every NLU file, plus the kennisbank's extra text; problems become a ContentError.
+
+    The kennisbank is the sibling folder of `dialogen/` unless given; the digest covers its files
+    too, so a changed dilemma or topic explanation retrains the cached model.
+    """
     files = data_files(dialogen_dir)
     if not files:
         raise ContentError(
             [ContentProblem(str(dialogen_dir / "data"), 1, "missing", "no NLU data files (*.yml)")]
         )
-    data = TrainingData(digest=digest_files(files))
+    extra_files = kennisbank_files(kennisbank_dir or dialogen_dir.parent / "kennisbank")
+    data = TrainingData(digest=digest_files([*files, *extra_files]),
+                        extra=kennisbank_examples(extra_files))
     problems: list[ContentProblem] = []
     for file in files:
         loaded = load_yaml(file)
