@@ -38,8 +38,8 @@ def settings_from(path: Path | None = None, **overrides: Any) -> Settings:
         raise typer.Exit(2) from None
 
 
-def print_problems(error: ContentError) -> None:
-    err.print(f"[red bold]The content has {len(error.problems)} problem(s):[/]")
+def print_problems(error: ContentError, what: str = "The content") -> None:
+    err.print(f"[red bold]{what} has {len(error.problems)} problem(s):[/]")
     for problem in error.problems:
         err.print(f"  {problem}", markup=False)
 

@@ -38,3 +38,25 @@ def content_copy(tmp_path: Path) -> Iterator[Path]:
     for folder in ("kennisbank", "dialogen"):
         shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
     yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def library():
+    """The real dilemma library, loaded on its own: it must load without a single problem."""
+    from bot.dilemmas.library import load_dilemmas
+    from bot.dilemmas.vocab import known_ids
+
+    lib, problems = load_dilemmas(PROJECT_ROOT, *known_ids(PROJECT_ROOT))
+    assert problems == []
+    assert lib is not None
+    return lib
+
+
+@pytest.fixture(scope="session")
+def texts():
+    """The dilemma screens' texts; every one must exist in Dutch and English."""
+    from bot.dilemmas.texts import load_dilemma_texts
+
+    loaded, problems = load_dilemma_texts(PROJECT_ROOT)
+    assert problems == []
+    return loaded

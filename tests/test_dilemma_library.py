@@ -15,20 +15,11 @@ from bot.content.schema import PLACEHOLDER
 from bot.dilemmas.library import DilemmaLibrary, load_dilemmas
 from bot.dilemmas.model import MAX_OPTION_CHARS, TAGS
 from bot.dilemmas.texts import load_dilemma_texts
-from bot.dilemmas.vocab import DESKS, kennisbank_names, known_ids
+from bot.dilemmas.vocab import DESKS, kennisbank_names
 from bot.nlu.base import TOPICS
 from bot.settings import PROJECT_ROOT
 
 DILEMMA_DIR = PROJECT_ROOT / "kennisbank" / "dilemmas"
-
-
-@pytest.fixture(scope="module")
-def library() -> DilemmaLibrary:
-    topics, desks = known_ids(PROJECT_ROOT)
-    lib, problems = load_dilemmas(PROJECT_ROOT, topics, desks)
-    assert problems == []
-    assert lib is not None
-    return lib
 
 
 # --- the real library -----------------------------------------------------------------------

@@ -12,25 +12,7 @@ from bot.content.schema import Tekst
 from bot.core.events import UnsupportedInput, UserChoice, UserCommand, UserText
 from bot.core.replies import Bars, CountDilemmaVote, Forget, Message
 from bot.dilemmas import practice
-from bot.dilemmas.library import DilemmaLibrary, load_dilemmas
 from bot.dilemmas.practice import PracticeState
-from bot.dilemmas.texts import load_dilemma_texts
-from bot.dilemmas.vocab import known_ids
-from bot.settings import PROJECT_ROOT
-
-
-@pytest.fixture(scope="module")
-def library() -> DilemmaLibrary:
-    lib, problems = load_dilemmas(PROJECT_ROOT, *known_ids(PROJECT_ROOT))
-    assert lib is not None, problems
-    return lib
-
-
-@pytest.fixture(scope="module")
-def texts() -> dict[str, Tekst]:
-    loaded, problems = load_dilemma_texts(PROJECT_ROOT)
-    assert problems == []
-    return loaded
 
 
 def no_votes(_dilemma_id: str) -> Mapping[str, int]:

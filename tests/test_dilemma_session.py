@@ -8,10 +8,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from bot.content.schema import Tekst
 from bot.core.replies import Bars, Message, Option
 from bot.dilemmas import session as s
-from bot.dilemmas.library import DilemmaLibrary, load_dilemmas
 from bot.dilemmas.replies import (
     POLL_OPTION_CHARS,
     POLL_QUESTION_CHARS,
@@ -21,23 +19,8 @@ from bot.dilemmas.replies import (
     reveal_replies,
 )
 from bot.dilemmas.sessie_screen import Screen, render, run_session
-from bot.dilemmas.texts import load_dilemma_texts
-from bot.dilemmas.vocab import known_ids
-from bot.settings import PROJECT_ROOT
 
 PLAN = ("kerstpakket_leverancier", "zwager_doet_mee", "grappen_over_collega")
-
-
-@pytest.fixture(scope="module")
-def library() -> DilemmaLibrary:
-    lib, problems = load_dilemmas(PROJECT_ROOT, *known_ids(PROJECT_ROOT))
-    assert lib is not None, problems
-    return lib
-
-
-@pytest.fixture(scope="module")
-def texts() -> dict[str, Tekst]:
-    return load_dilemma_texts(PROJECT_ROOT)[0]
 
 
 def press(library, state, *keys):

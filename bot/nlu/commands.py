@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.commands import ContentOption, SettingsOption
+from bot.commands import ContentOption, SettingsOption, print_problems
 from bot.commands import settings_from as _settings
 from bot.content.yamlload import ContentError
 from bot.settings import Settings
@@ -43,15 +43,13 @@ def _engines(choice: EngineChoice) -> list[str]:
 
 def _load_content(settings: Settings):
     """The kennisbank for desk advice; without it only the NLU parts are measured."""
-    try:
-        from bot.content.loader import load_content
+    from bot.content.loader import load_content
 
+    try:
         return load_content(settings.content_dir)
     except ContentError as exc:
         err.print(f"[yellow]Content has problems ({len(exc.problems)}); measuring the NLU only. "
                   "Run `wegwijzer check`.[/]")
-    except ImportError:
-        err.print("[yellow]No advice module yet; measuring the NLU only.[/]")
     return None
 
 
@@ -95,9 +93,7 @@ def eval_command(
     try:
         cases = evaluate.load_cases(file)
     except ContentError as exc:
-        err.print(f"[red]The evaluation file has {len(exc.problems)} problem(s):[/]")
-        for problem in exc.problems:
-            err.print(f"  {problem}", markup=False)
+        print_problems(exc, "The evaluation file")
         raise typer.Exit(2) from None
     loaded = _load_content(settings)
     results = []
