@@ -96,6 +96,7 @@ class FirstAdvice:
     confidence: float
     desks: list[str]
     crisis: bool
+    manager_involved: bool
 
 
 def first_message_advice(content: Content, nlu: NLU, org: str | None, text: str) -> FirstAdvice:
@@ -106,7 +107,8 @@ def first_message_advice(content: Content, nlu: NLU, org: str | None, text: str)
     desks = advise(content, org, topic, dict(interp.cues)).desk_ids
     if interp.crisis:
         desks = ["noodhulp", *[d for d in desks if d != "noodhulp"]][:MAX_DESKS]
-    return FirstAdvice(topic, round(float(interp.confidence), 4), desks, interp.crisis)
+    return FirstAdvice(topic, round(float(interp.confidence), 4), desks, interp.crisis,
+                       interp.cues.get("manager_involved") == "ja")
 
 
 def _best_topic(content: Content, ranking: tuple[tuple[str, float], ...]) -> str | None:

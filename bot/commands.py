@@ -161,6 +161,7 @@ def advise(
                 "confidence": advice.confidence,
                 "desks": advice.desks,
                 "crisis": advice.crisis,
+                "manager_involved": advice.manager_involved,
             }
         except (ValueError, UnicodeDecodeError) as exc:
             reason = "not valid JSON" if isinstance(exc, json.JSONDecodeError) else str(exc)

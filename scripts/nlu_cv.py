@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import yaml
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -45,7 +46,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--repeats", type=int, default=2, help="shuffled repetitions (seeds 0..n-1)")
     p.add_argument("--clf", choices=["blend", "svc", "logreg", "sgd", "split"], default="blend",
-                   help="blend: the engine's SVM + ComplementNB; svc: SVM alone; sgd: "
+                   help="blend: the engine's SVM + complement NB; svc: SVM alone; sgd: "
                    "modified_huber; split: word and char SVMs averaged")
     p.add_argument("--blend", type=float, default=None,
                    help="blend: NB weight (default: engine's); split: weight of the char model")
@@ -56,6 +57,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--class-weight", choices=["balanced", "none"], default=None)
     p.add_argument("--word-ngrams", type=int, nargs=2, default=list(embedded.WORD_NGRAMS))
     p.add_argument("--char-ngrams", type=int, nargs=2, default=list(embedded.CHAR_NGRAMS))
+    p.add_argument("--char-min-df", type=int, default=embedded_train.CHAR_MIN_DF,
+                   help="drop character n-grams seen in fewer training texts")
+    p.add_argument("--dev", type=Path, nargs="+", default=None,
+                   help="Rasa NLU files never trained on: train once on all the training data "
+                   "and score these instead of cross-validating")
     p.add_argument("--confusions", type=int, default=12, help="most frequent confusions shown")
     return p.parse_args(argv)
 
@@ -73,12 +79,9 @@ class Combined:
 def fit_classifier(args: argparse.Namespace, matrix, labels: np.ndarray, n_word: int):
     """The configured classifier (or combination) on one fold's training part."""
     if args.clf == "blend":
-        from sklearn.naive_bayes import ComplementNB
-
         weight = embedded_train.NB_WEIGHT if args.blend is None else args.blend
         svm = make_classifier(args).fit(matrix, labels)
-        nb = ComplementNB(alpha=embedded_train.NB_ALPHA).fit(matrix, labels)
-        return embedded_train.Blended(svm, nb, matrix, weight)
+        return embedded_train.Blended(svm, matrix, labels, weight)
     if args.clf == "sgd":
         from sklearn.linear_model import SGDClassifier
 
@@ -105,7 +108,8 @@ def make_classifier(args: argparse.Namespace):
 def fold_engine(args: argparse.Namespace, data: TrainingData, texts: list[str],
                 labels: np.ndarray) -> EmbeddedNLU:
     """Train the pipeline on one fold's training part and compile it as the runtime does."""
-    word, char = embedded_train.vectorizers(tuple(args.word_ngrams), tuple(args.char_ngrams))
+    word, char = embedded_train.vectorizers(tuple(args.word_ngrams), tuple(args.char_ngrams),
+                                             args.char_min_df)
     char_matrix = char.fit_transform(texts)
     word_matrix = word.fit_transform(texts) * args.word_weight
     matrix = sparse.hstack([word_matrix, char_matrix]).tocsr()
@@ -142,7 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     extra_labels = np.array(all_labels[len(prepared):], dtype=labels.dtype)
     truth: list[str] = []
     guess: list[str] = []
-    for seed in range(args.repeats):
+    if args.dev:
+        engine = fold_engine(args, data, everything, np.array(all_labels))
+        for text, topic in dev_examples(args.dev):
+            truth.append(topic)
+            guess.append(advice_topic(engine, text))
+        args.repeats = 1
+        scheme = f"trained on all, scored on {len(truth)} dev examples"
+    for seed in range(0 if args.dev else args.repeats):
         splitter = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=seed)
         for train_idx, test_idx in splitter.split(prepared, labels):
             engine = fold_engine(args, data, [prepared[i] for i in train_idx] + extra_texts,
@@ -151,29 +162,46 @@ def main(argv: list[str] | None = None) -> int:
                 if labels[i] in TOPICS:
                     truth.append(str(labels[i]))
                     guess.append(advice_topic(engine, raw[i]))
-    total = len(truth)
-    correct = sum(t == g for t, g in zip(truth, guess, strict=True))
+        scheme = f"{args.folds}-fold x {args.repeats}"
     print(f"pipeline: clf={args.clf} C={args.c or 'default'} class_weight="
           f"{args.class_weight or embedded_train.CLASS_WEIGHT} word={tuple(args.word_ngrams)} "
           f"char={tuple(args.char_ngrams)} blend={args.blend or 'default'} "
-          f"word_weight={args.word_weight} +{len(extra_texts)} kennisbank texts (training side); "
-          f"{args.folds}-fold x {args.repeats}")
+          f"word_weight={args.word_weight} char_min_df={args.char_min_df} "
+          f"+{len(extra_texts)} kennisbank texts (training side); {scheme}")
+    report(truth, guess, args.repeats, args.confusions, "dev" if args.dev else "CV")
+    return 0
+
+
+def dev_examples(files: list[Path]) -> list[tuple[str, str]]:
+    """(text, topic) for every topic example in the given Rasa NLU files."""
+    found: list[tuple[str, str]] = []
+    for file in files:
+        for entry in yaml.safe_load(file.read_text(encoding="utf-8")).get("nlu", []):
+            if entry.get("intent") in TOPICS:
+                found += [(line.strip()[2:], entry["intent"])
+                          for line in entry["examples"].splitlines() if line.strip()]
+    return found
+
+
+def report(truth: list[str], guess: list[str], repeats: int, confusions: int, name: str) -> None:
+    """Per-topic precision and recall, accuracy, and the most frequent confusions."""
+    pairs = list(zip(truth, guess, strict=True))
     print(f"{'topic':<26}{'n':>5}{'precision':>11}{'recall':>8}")
     for topic in TOPICS:
-        tp = sum(1 for t, g in zip(truth, guess, strict=True) if t == g == topic)
+        tp = sum(1 for t, g in pairs if t == g == topic)
         predicted = guess.count(topic)
         actual = truth.count(topic)
         precision = tp / predicted if predicted else 0.0
         recall = tp / actual if actual else 0.0
-        print(f"{topic:<26}{actual // args.repeats:>5}{precision:>11.3f}{recall:>8.3f}")
-    print(f"topic accuracy (CV): {100.0 * correct / total:.1f}% of {total // args.repeats} "
-          "topic examples")
-    confusions = Counter((t, g) for t, g in zip(truth, guess, strict=True) if t != g)
-    if confusions and args.confusions:
+        print(f"{topic:<26}{actual // repeats:>5}{precision:>11.3f}{recall:>8.3f}")
+    correct = sum(t == g for t, g in pairs)
+    print(f"topic accuracy ({name}): {100.0 * correct / len(pairs):.1f}% of "
+          f"{len(pairs) // repeats} topic examples")
+    counted = Counter((t, g) for t, g in pairs if t != g)
+    if counted and confusions:
         print("most frequent confusions (true -> predicted: count over all repeats):")
-        for (t, g), n in confusions.most_common(args.confusions):
+        for (t, g), n in counted.most_common(confusions):
             print(f"  {t} -> {g}: {n}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -46,12 +46,13 @@ def test_one_result_per_line_in_order(tmp_path):
     out = run_advise(lines, tmp_path)
     assert [o["id"] for o in out] == ["a", "b", "c", "d"]
     for record in out:
-        assert set(record) == {"id", "topic", "confidence", "desks", "crisis"}
+        assert set(record) == {"id", "topic", "confidence", "desks", "crisis", "manager_involved"}
         assert 1 <= len(record["desks"]) <= 3
         assert 0.0 <= record["confidence"] <= 1.0
     assert out[0]["topic"] == "belangenverstrengeling"
     assert out[1]["topic"] == "ongewenste_omgangsvormen"
     assert "leidinggevende" not in out[1]["desks"]
+    assert out[1]["manager_involved"] is True and out[0]["manager_involved"] is False
     assert out[2]["crisis"] is True and out[2]["desks"][0] == "noodhulp"
     assert out[3]["topic"] == "informatie" and "cif" not in out[3]["desks"]
 

@@ -220,6 +220,20 @@ def test_fast_runtime_matches_scikit_learn_exactly() -> None:
         assert np.allclose(fitted.margins([prepared])[0], model.margins(prepared)[0])
 
 
+def test_lean_complement_nb_equals_scikit_learns() -> None:
+    from scipy import sparse
+    from sklearn.naive_bayes import ComplementNB
+
+    from bot.nlu.embedded_train import complement_nb_log_prob
+
+    rng = np.random.default_rng(3)
+    matrix = sparse.random(60, 40, density=0.2, format="csr", random_state=4)
+    labels = rng.choice(np.array(["a", "b", "c", "d"]), size=60)
+    reference = ComplementNB(alpha=0.3).fit(matrix, labels)
+    ours = complement_nb_log_prob(matrix, labels, reference.classes_, 0.3)
+    assert np.allclose(ours, reference.feature_log_prob_)
+
+
 def test_running_needs_no_scikit_learn(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -141,4 +141,5 @@ def test_bench_measures_the_embedded_engine(tmp_path: Path) -> None:
                                          "--settings", str(_settings_file(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "embedded" in result.output and "p99 ms" in result.output
+    assert "embedded, no cache" in result.output  # the cold start is measured too
     assert "failed" not in result.output

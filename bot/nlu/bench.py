@@ -4,9 +4,10 @@ Each engine is measured in a fresh Python process (`python -m bot.nlu.bench ENGI
 that memory figures are not mixed up with the other engine or with the CLI itself. The worker
 prints one JSON line; `run_bench` collects those and the CLI prints a table.
 
-- embedded: start = importing the engine (scikit-learn, numpy) and loading the cached model,
-  timed from the worker's first line; also reported: training from the YAML with an empty cache.
-  Memory = the worker's own peak RSS (Python, scikit-learn, model, one training run).
+- embedded: start = importing the engine (numpy) and loading the cached model, timed from the
+  worker's first line. Memory = the worker's own peak RSS.
+- embedded-cold: the same with an empty cache, so start includes importing scikit-learn and
+  training from the YAML (the first start after a content change).
 - rasa: start = from spawning `rasa run` until its model is loaded. Latency is measured through
   the same client the bot uses (HTTP to localhost, plus crisis and cue rules). Memory = peak RSS
   of the Rasa server process (VmHWM), plus the client worker.
@@ -19,6 +20,7 @@ import time
 _PROCESS_T0 = time.perf_counter()  # before the heavy imports: start-up includes them
 
 import json  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -47,6 +49,14 @@ def _latencies(nlu, messages: list[str]) -> list[float]:
 
 
 def _self_peak_mb() -> float:
+    """This process's own peak RSS since it started.
+
+    Why not `getrusage`: Linux carries `ru_maxrss` over from the forking parent through exec, so
+    a worker spawned by a parent that had just trained a model would report the parent's peak.
+    """
+    peak = _proc_peak_mb(os.getpid())
+    if peak == peak:  # not NaN: /proc is there
+        return peak
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -64,32 +74,23 @@ def worker(engine: str, settings_json: str, messages_file: str) -> dict:
     """Run inside the fresh process: measure one engine, return the figures."""
     settings = Settings.model_validate_json(settings_json)
     messages = json.loads(Path(messages_file).read_text(encoding="utf-8"))
-    if engine == "embedded":
-        # Start-up = importing the engine (numpy only) and loading the cached model (the parent
-        # fills the cache first), timed from the worker's first line. Latency and memory are
-        # measured on that normal start; then a cold training (scikit-learn import + fit) is
-        # timed separately, and the memory peak including it reported too.
+    if engine in ("embedded", "embedded-cold"):
+        # Start-up = importing the engine and getting its model, timed from the worker's first
+        # line: from the cache the parent filled ("embedded", numpy only), or trained from the
+        # YAML into an empty cache ("embedded-cold": scikit-learn import plus fit), as a real
+        # first start after a content change does. Memory is the worker's own peak RSS.
         from bot.nlu.embedded import EmbeddedNLU
         from bot.nlu.engines import cache_dir, dialogen_dir
 
-        nlu = EmbeddedNLU.from_dialogen(
-            dialogen_dir(settings), settings.confidence_threshold, cache_dir(settings)
-        )
-        start_s = time.perf_counter() - _PROCESS_T0
-        lat = _latencies(nlu, messages)
-        peak_mb = _self_peak_mb()
-        t0 = time.perf_counter()
-        from bot.nlu import embedded_train  # noqa: F401 - timed: the import is part of a cold start
-
-        import_s = time.perf_counter() - t0
         with tempfile.TemporaryDirectory() as empty:
-            t0 = time.perf_counter()
-            EmbeddedNLU.from_dialogen(dialogen_dir(settings), cache_dir=Path(empty))
-            train_s = time.perf_counter() - t0
-        return {"engine": engine, "start_s": start_s, "train_s": train_s,
-                "train_import_s": import_s, "median_ms": statistics.median(lat),
-                "p99_ms": _percentile(lat, 99), "peak_mb": peak_mb,
-                "peak_with_training_mb": _self_peak_mb(), "messages": len(lat)}
+            cache = cache_dir(settings) if engine == "embedded" else Path(empty)
+            nlu = EmbeddedNLU.from_dialogen(dialogen_dir(settings),
+                                            settings.confidence_threshold, cache)
+            start_s = time.perf_counter() - _PROCESS_T0
+        lat = _latencies(nlu, messages)
+        return {"engine": engine, "start_s": start_s, "median_ms": statistics.median(lat),
+                "p99_ms": _percentile(lat, 99), "peak_mb": _self_peak_mb(),
+                "messages": len(lat)}
     from bot.nlu import rasa_project
     from bot.nlu.rasa_client import RasaNLU
 
@@ -110,10 +111,9 @@ def worker(engine: str, settings_json: str, messages_file: str) -> dict:
         server_mb = _proc_peak_mb(process.pid)
     finally:
         rasa_project.stop(process)
-    return {"engine": engine, "start_s": start_s, "train_s": None,
-            "median_ms": statistics.median(lat), "p99_ms": _percentile(lat, 99),
-            "peak_mb": server_mb + _self_peak_mb(), "server_mb": server_mb,
-            "messages": len(lat)}
+    return {"engine": engine, "start_s": start_s, "median_ms": statistics.median(lat),
+            "p99_ms": _percentile(lat, 99), "peak_mb": server_mb + _self_peak_mb(),
+            "server_mb": server_mb, "messages": len(lat)}
 
 
 def run_bench(settings: Settings, engines: list[str], messages: list[str]) -> list[dict]:
@@ -123,10 +123,11 @@ def run_bench(settings: Settings, engines: list[str], messages: list[str]) -> li
         from bot.nlu.engines import load_engine
 
         load_engine(settings, "embedded")
+    workers = [w for e in engines for w in ([e, "embedded-cold"] if e == "embedded" else [e])]
     with tempfile.TemporaryDirectory() as tmp:
         messages_file = Path(tmp) / "messages.json"
         messages_file.write_text(json.dumps(messages), encoding="utf-8")
-        for engine in engines:
+        for engine in workers:
             done = subprocess.run(
                 [sys.executable, "-m", "bot.nlu.bench", engine,
                  settings.model_dump_json(exclude={"telegram_token"}), str(messages_file)],

@@ -10,13 +10,13 @@ needs numpy only: scikit-learn is imported here, at training time, and nowhere e
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
-from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from bot.nlu.embedded import (
@@ -33,20 +33,43 @@ from bot.nlu.normalize import normalize
 from bot.nlu.training_data import TrainingData
 
 
+def complement_nb_log_prob(matrix: sparse.csr_matrix, labels: np.ndarray, classes: np.ndarray,
+                           alpha: float) -> np.ndarray:
+    """Complement naive Bayes weights (Rennie et al. 2003), equal to ComplementNB's
+    `feature_log_prob_` with `norm=False`, computed in one dense array.
+
+    Why not `ComplementNB().fit`: it keeps five dense class-by-feature arrays alive at once, and
+    that pushed a training run with an empty cache over 200 MB; a test checks both agree.
+    """
+    onehot = sparse.csr_matrix(
+        (np.ones(len(labels)), (np.searchsorted(classes, labels), np.arange(len(labels)))),
+        shape=(len(classes), len(labels)))
+    weights = np.asarray((onehot @ matrix).todense(), dtype=np.float64)  # per-class counts
+    np.subtract(weights.sum(axis=0, keepdims=True) + alpha, weights, out=weights)  # complement
+    weights /= weights.sum(axis=1, keepdims=True)
+    np.log(weights, out=weights)
+    weights *= -1.0
+    return weights
+
+
 class Blended:
-    """A linear SVM plus scaled, centred ComplementNB log-probabilities: still one linear model.
+    """A linear SVM plus scaled, centred complement-NB weights: still one linear model.
 
     Why: naive Bayes weights rare topic words more boldly than the SVM; adding its (centred)
     scores to the SVM margins raised cross-validated accuracy, and because both are linear in
     the same features the sum compiles into the same plain arrays as the SVM alone.
     """
 
-    def __init__(self, svm: LinearSVC, nb: ComplementNB, matrix: sparse.csr_matrix, weight: float):
-        log_prob = nb.feature_log_prob_ - nb.feature_log_prob_.mean(axis=0, keepdims=True)
+    def __init__(self, svm: LinearSVC, matrix: sparse.csr_matrix, labels: np.ndarray,
+                 weight: float):
+        log_prob = complement_nb_log_prob(matrix, labels, svm.classes_, NB_ALPHA)
+        log_prob -= log_prob.mean(axis=0, keepdims=True)
         # Put the NB scores on the scale of the SVM margins (on the training data).
         scale = np.std(svm.decision_function(matrix)) / max(float(np.std(matrix @ log_prob.T)),
                                                             1e-9)
-        self.coef_ = svm.coef_ + weight * scale * log_prob
+        log_prob *= weight * scale
+        log_prob += svm.coef_
+        self.coef_ = log_prob
         self.intercept_ = svm.intercept_
         self.classes_ = svm.classes_
 
@@ -76,15 +99,20 @@ CLASS_WEIGHT: str | None = "balanced"
 # W=0.6 83.8%, W=1.0 83.5%; without the kennisbank text: SVM 82.8%, W=0.6 83.4%.
 NB_WEIGHT = 0.6
 NB_ALPHA = 0.3
+# Character n-grams seen in fewer training texts than this are dropped. 5-fold x 6 CV: 1 83.9%,
+# 2 83.6% (and 7 MB less when training); rare words are always kept.
+CHAR_MIN_DF = 1
 
 
 def vectorizers(
-    word_ngrams: tuple[int, int] = WORD_NGRAMS, char_ngrams: tuple[int, int] = CHAR_NGRAMS
+    word_ngrams: tuple[int, int] = WORD_NGRAMS, char_ngrams: tuple[int, int] = CHAR_NGRAMS,
+    char_min_df: int = CHAR_MIN_DF,
 ) -> tuple[TfidfVectorizer, TfidfVectorizer]:
     """The two feature sets; the runtime re-implements exactly these analyzers (embedded.py)."""
     word = TfidfVectorizer(analyzer="word", ngram_range=word_ngrams, sublinear_tf=True,
                            token_pattern=TOKEN_PATTERN)
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True,
+                           min_df=char_min_df)
     return word, char
 
 
@@ -95,8 +123,7 @@ def classifier(c: float = SVM_C, class_weight: str | None = CLASS_WEIGHT) -> Lin
 def fit_blended(matrix: sparse.csr_matrix, labels: list[str] | np.ndarray,
                 weight: float = NB_WEIGHT) -> Blended:
     svm = classifier().fit(matrix, labels)
-    nb = ComplementNB(alpha=NB_ALPHA).fit(matrix, labels)
-    return Blended(svm, nb, matrix, weight)
+    return Blended(svm, matrix, np.asarray(labels), weight)
 
 
 def prepare_texts(data: TrainingData, extra: bool = True) -> tuple[list[str], list[str]]:
@@ -129,6 +156,8 @@ def fit_temperature(matrix: sparse.csr_matrix, labels: list[str], folds: int = 3
         logits_all.append(clf.decision_function(matrix[test_idx]))
         index = {c: i for i, c in enumerate(clf.classes_)}
         truth_all.append(np.array([index[c] for c in y[test_idx]]))
+        del clf  # one fold's model alive at a time keeps the training peak under 200 MB
+        gc.collect()
     best, best_loss = 1.0, float("inf")
     for temperature in np.geomspace(0.02, 2.0, 60):
         loss = 0.0
@@ -144,11 +173,12 @@ def fit(data: TrainingData, calibrate: bool = True) -> tuple[Fitted, list[str]]:
     """Fit vectorizers, classifier and temperature; returns them and the prepared texts."""
     texts, labels = prepare_texts(data)
     word, char = vectorizers()
-    char_matrix = char.fit_transform(texts)
-    matrix = sparse.hstack([word.fit_transform(texts), char_matrix]).tocsr()
-    clf = fit_blended(matrix, labels)
+    matrix = sparse.hstack([word.fit_transform(texts), char.fit_transform(texts)], format="csr")
+    # The temperature first: its fold models are freed before the final one is fitted. Only one
+    # copy of the features is kept alive; the character block is cut out of it at the end.
     temperature = fit_temperature(matrix, labels) if calibrate else 1.0
-    return Fitted(word, char, clf, temperature, char_matrix.tocsr()), texts
+    clf = fit_blended(matrix, labels)
+    return Fitted(word, char, clf, temperature, matrix[:, len(word.vocabulary_):]), texts
 
 
 def compile_fitted(fitted: Fitted, texts: list[str], data: TrainingData) -> CompiledModel:
