@@ -13,6 +13,7 @@ so a choice can be reproduced:
     .venv/bin/python scripts/nlu_cv.py --c 0.5 --char-ngrams 1 5 --repeats 3
     .venv/bin/python scripts/nlu_cv.py --clf svc --no-extra   # the SVM alone, NLU data only
     .venv/bin/python scripts/nlu_cv.py --clf logreg --c 20
+    .venv/bin/python scripts/nlu_cv.py --dev new_examples.yml  # score new, untrained data
 
 The kennisbank text (dilemma situations and titles, topic explanations) that the engine trains on
 as well is added to the training side of every fold and is never held out.

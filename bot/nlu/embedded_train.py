@@ -38,7 +38,7 @@ def complement_nb_log_prob(matrix: sparse.csr_matrix, labels: np.ndarray, classe
     """Complement naive Bayes weights (Rennie et al. 2003), equal to ComplementNB's
     `feature_log_prob_` with `norm=False`, computed in one dense array.
 
-    Why not `ComplementNB().fit`: it keeps five dense class-by-feature arrays alive at once, and
+    Why not `ComplementNB().fit`: it keeps several dense class-by-feature arrays alive at once, and
     that pushed a training run with an empty cache over 200 MB; a test checks both agree.
     """
     onehot = sparse.csr_matrix(
