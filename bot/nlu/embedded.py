@@ -29,7 +29,7 @@ from bot.nlu.training_data import load_training_data
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "embedded-8"
+MODEL_VERSION = "embedded-9"
 RANKING_SIZE = 5
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
