@@ -119,6 +119,25 @@ async def test_admin_can_pick_a_dilemma_by_id(wegwijzer, api):
         assert "ken ik niet" in texts(unknown)
 
 
+async def test_a_session_can_be_started_in_english(wegwijzer, api):
+    dilemma = wegwijzer.content.dilemmas.all()[0]
+    group = api.group(-100777)
+    admin = api.user()
+    api.set_member(group, admin, "administrator")
+    async with running_bot(wegwijzer, api):
+        welcome = await api.turn(api.send_text(admin, "/sessie EN", group), group.id,
+                                 until=last_with_buttons)  # fmt: skip
+        assert "dilemma session starts" in welcome[-1].plain
+        helped = await api.turn(api.send_text(admin, "/help", group), group.id)
+        assert "I only run dilemma sessions" in texts(helped)  # the open session's language
+        out = await api.turn(api.send_text(admin, f"/sessie en {dilemma.id}", group), group.id,
+                             until=has_poll)  # fmt: skip
+        assert dilemma.titel.en in next(o for o in out if o.poll).poll["question"]
+        dutch = await api.turn(api.send_text(admin, "/sessie", group), group.id,
+                               until=last_with_buttons)  # fmt: skip
+        assert "dilemmasessie" in dutch[-1].plain  # without a code: the deployment's language
+
+
 async def test_personal_story_in_group_gets_a_private_invitation(wegwijzer, api):
     group = api.group(-100999)
     member = api.user()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+LANGUAGES = ("nl", "en")  # every Tekst has these; the first is the default
 
 
 class Strict(BaseModel):

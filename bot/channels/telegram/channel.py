@@ -21,6 +21,7 @@ from bot.channels.telegram.keys import ChatKeys, KeyedLocks
 from bot.channels.telegram.render import Rendered, render_all
 from bot.channels.telegram.sender import Sender
 from bot.channels.telegram.texts import TelegramTexts
+from bot.content.schema import LANGUAGES
 from bot.core.replies import Option, Reply
 from bot.runtime import Wegwijzer
 
@@ -56,7 +57,7 @@ class TelegramChannel:
         """The conversation's language, else the deployment's default."""
         state = self.wegwijzer.state_of(key) if key else None
         lang = getattr(state, "lang", None) or self.wegwijzer.settings.language
-        return lang if lang in ("nl", "en") else "nl"
+        return lang if lang in LANGUAGES else LANGUAGES[0]
 
     def say(self, text_id: str, lang: str, **values: object) -> str:
         """A text from our YAML, or from the merged content (core and dilemma texts)."""

@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.channels.telegram.channel import TelegramChannel
+from bot.content.schema import LANGUAGES
 from bot.core.replies import Message as TextReply
 from bot.core.replies import Reply
 from bot.idle import IdleMap
@@ -63,8 +64,8 @@ class GroupSessions:
         timeout = max(timeout_seconds, MIN_IDLE_SECONDS)
         self._sessions: IdleMap[str, GroupSession] = IdleMap(timeout, clock)
 
-    def get(self, key: str) -> GroupSession | None:
-        return self._sessions.get(key)
+    def get(self, key: str, touch: bool = True) -> GroupSession | None:
+        return self._sessions.get(key, touch=touch)
 
     def start(self, key: str, lang: str) -> GroupSession:
         old = self._sessions.get(key, touch=False)
@@ -99,8 +100,11 @@ class GroupChannel:
     def library(self):  # bot.dilemmas.library.DilemmaLibrary | None
         return getattr(self.chan.wegwijzer.content, "dilemmas", None)
 
-    def lang(self) -> str:
-        return self.chan.lang()
+    def lang(self, chat_id: int | None = None) -> str:
+        """The language of the group's open session (`/sessie en`), else the deployment's."""
+        key = self.chan.keys.key(chat_id) if chat_id is not None else None
+        session = self.sessions.get(key, touch=False) if key is not None else None
+        return session.lang if session is not None else self.chan.lang()
 
     def say(self, text_id: str, lang: str, **values: object) -> str:
         return self.chan.say(text_id, lang, **values)
@@ -154,10 +158,11 @@ class GroupChannel:
         )
 
     # ---------------------------------------------------------------- session steps
-    async def begin(self, bot: Bot, chat_id: int, buttons: bool) -> GroupSession | None:
+    async def begin(self, bot: Bot, chat_id: int, buttons: bool,
+                    lang: str | None = None) -> GroupSession | None:
         """A new session (closing an open poll of the old one) with a short welcome."""
         key = self.chan.keys.key(chat_id)
-        lang = self.lang()
+        lang = lang or self.lang()
         if self.library is None:
             text = self.say("telegram_groep_geen_dilemmas", lang)
             await self.post(bot, chat_id, [TextReply(text)], lang)
@@ -173,9 +178,12 @@ class GroupChannel:
         return session
 
     async def start(self, bot: Bot, chat_id: int, argument: str) -> None:
-        """`/sessie`: welcome with buttons, or straight to the dilemma or chapter given."""
-        session = await self.begin(bot, chat_id, buttons=not argument.strip())
-        if session is not None and argument.strip():
+        """`/sessie [nl|en] [dilemma, chapter or topic]`: welcome with buttons, or straight to
+        the dilemma or chapter given; a leading language code sets the session's language, so
+        that one deployment can serve Dutch and English groups."""
+        lang, argument = split_language(argument)
+        session = await self.begin(bot, chat_id, buttons=not argument, lang=lang)
+        if session is not None and argument:
             await self.choose(bot, chat_id, session, argument)
 
     async def choose(self, bot: Bot, chat_id: int, session: GroupSession, argument: str) -> None:
@@ -362,7 +370,7 @@ class GroupChannel:
         name = message.text.split()[0][1:].split("@")[0].lower()
         argument = " ".join(context.args or [])
         key = self.chan.keys.key(chat.id)
-        lang = self.lang()
+        lang = self.lang(chat.id)
         async with self.chan.locks.hold(key):
             admin = await self.is_admin(bot, chat.id, message, update.effective_user)
             if not admin:
@@ -421,7 +429,7 @@ class GroupChannel:
         if message is None or chat is None or not message.text:
             return
         name = message.text.split()[0][1:].split("@")[0].lower()
-        lang = self.lang()
+        lang = self.lang(chat.id)
         bot = update.get_bot()
         if name == "help":
             await self.post(bot, chat.id, [TextReply(self.say("telegram_groep_help", lang))], lang)
@@ -449,7 +457,7 @@ class GroupChannel:
         )
         if not (to_bot or mentioned):
             return
-        lang = self.lang()
+        lang = self.lang(chat.id)
         text = message.text or message.caption or ""
         if text and self.chan.wegwijzer.nlu.parse(text[:2000]).crisis:
             # safety first, in any chat: the emergency numbers before anything else
@@ -495,3 +503,11 @@ def add_group_handlers(app: Application, chan: TelegramChannel) -> GroupChannel:
     app.add_handler(CallbackQueryHandler(groups.on_button, pattern=rf"^{PREFIX}:"))
     app.add_handler(PollHandler(groups.on_poll))
     return groups
+
+
+def split_language(argument: str) -> tuple[str | None, str]:
+    """("en", "4") from "en 4"; (None, "4") from "4": a language code may lead the argument."""
+    first, _, rest = argument.strip().partition(" ")
+    if first.lower() in LANGUAGES:
+        return first.lower(), rest.strip()
+    return None, argument.strip()
