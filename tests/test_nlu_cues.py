@@ -12,6 +12,8 @@ from bot.nlu.cues import extract
     ("text", "expected"),
     [
         ("mn teamleider stuurt me s nachts appjes met hartjes", {"manager_involved": "ja"}),
+        ("mn tl stuurt me s nachts appjes met hartjes", {"manager_involved": "ja"}),
+        ("mijn lg kleineert me", {"manager_involved": "ja"}),
         ("Mijn leidinggevende schreeuwt tegen me", {"manager_involved": "ja"}),
         ("my boss keeps touching me", {"manager_involved": "ja"}),
         ("mijn leidinggevende weet er niets van", {"manager_involved": "nee"}),

@@ -22,7 +22,7 @@ _MANAGER = (
     r"(eigen )?(directe )?(leidinggevende|leidinggevenden|manager|baas|teamleider|teamleidster|"
     r"teamlead|team lead|teammanager|afdelingshoofd|afdelingsmanager|hoofd|chef|directeur|"
     r"supervisor|coordinator|boss|line manager|team ?leader|head of department|director|mt ?lid|"
-    r"directie|leiding|management|ploegchef|unitmanager)"
+    r"directie|leiding|management|ploegchef|unitmanager|tl|lg)"
 )
 # "talking to my manager" is not "my manager is the problem".
 _TO_MANAGER = re.compile(
