@@ -38,11 +38,17 @@ def last_with_buttons(out: list[Outgoing]) -> bool:
     return bool(out) and bool(out[-1].buttons)
 
 
-async def test_admin_runs_a_session_with_an_anonymous_poll(wegwijzer, api):
-    library = wegwijzer.content.dilemmas
-    group = api.group()
+def group_with_admin(api, group_id: int | None = None):
+    """A group and a user who administers it."""
+    group = api.group() if group_id is None else api.group(group_id)
     admin = api.user()
     api.set_member(group, admin, "administrator")
+    return group, admin
+
+
+async def test_admin_runs_a_session_with_an_anonymous_poll(wegwijzer, api):
+    library = wegwijzer.content.dilemmas
+    group, admin = group_with_admin(api)
     async with running_bot(wegwijzer, api):
         welcome = await api.turn(api.send_text(admin, "/sessie", group), group.id,
                                  until=last_with_buttons)  # fmt: skip
@@ -108,9 +114,7 @@ async def test_non_admin_cannot_lead_a_session(wegwijzer, api):
 
 async def test_admin_can_pick_a_dilemma_by_id(wegwijzer, api):
     dilemma = wegwijzer.content.dilemmas.all()[-1]
-    group = api.group(-100888)
-    admin = api.user()
-    api.set_member(group, admin, "administrator")
+    group, admin = group_with_admin(api, -100888)
     async with running_bot(wegwijzer, api):
         out = await api.turn(api.send_text(admin, f"/sessie {dilemma.id}", group), group.id,
                              until=has_poll)  # fmt: skip
@@ -121,9 +125,7 @@ async def test_admin_can_pick_a_dilemma_by_id(wegwijzer, api):
 
 async def test_a_session_can_be_started_in_english(wegwijzer, api):
     dilemma = wegwijzer.content.dilemmas.all()[0]
-    group = api.group(-100777)
-    admin = api.user()
-    api.set_member(group, admin, "administrator")
+    group, admin = group_with_admin(api, -100777)
     async with running_bot(wegwijzer, api):
         welcome = await api.turn(api.send_text(admin, "/sessie EN", group), group.id,
                                  until=last_with_buttons)  # fmt: skip
