@@ -97,6 +97,28 @@ def test_typical_messages_get_their_topic(engine: EmbeddedNLU, text: str, topic:
     assert result.topic == topic, result.ranking
 
 
+WORKPLACES = ("ik werk bij de Belastingdienst en ", "ik werk sinds drie jaar bij de Douane. ",
+              "als nieuwe medewerker bij Toeslagen: ", "ik ben inhuurkracht bij Rijkswaterstaat. ")
+
+
+@pytest.mark.parametrize("workplace", WORKPLACES)
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("ik zag fraude", "financiele_schending"),
+        ("een collega steelt geld", "financiele_schending"),
+        ("ik krijg een cadeau van een bedrijf", "belangenverstrengeling"),
+        ("iemand lekt informatie", "informatie"),
+        ("ik word gepest", "ongewenste_omgangsvormen"),
+    ],
+)
+def test_where_someone_works_does_not_change_the_topic(engine: EmbeddedNLU, workplace: str,
+                                                       text: str, topic: str) -> None:
+    # Examples about private conduct often name the workplace (it is what ties the conduct to
+    # the job); naming one must not pull a short message about fraud or theft towards them.
+    assert engine.parse(workplace + text).topic == topic
+
+
 def test_typos_and_missing_accents_still_work(engine: EmbeddedNLU) -> None:
     clean = engine.parse("mag ik een cadeau van een leverancier aannemen")
     sloppy = engine.parse("mag ik een kado van een leverancer aannemenn")

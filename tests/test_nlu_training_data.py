@@ -74,7 +74,7 @@ def test_unknown_intent_and_too_few_examples(dialogen_copy: Path) -> None:
     extra.write_text('version: "3.1"\nnlu:\n- intent: gezellig\n  examples: |\n    - gezellig\n',
                      encoding="utf-8")
     for name in ("nlu_misstand.yml", "nlu_verhalen.yml", "nlu_eerste_berichten.yml",
-                 "nlu_kort.yml", "nlu_hulpvragen.yml"):
+                 "nlu_kort.yml", "nlu_hulpvragen.yml", "nlu_werkplek.yml"):
         (dialogen_copy / "data" / name).unlink()  # every file with misstand examples
     kinds = {(p.kind, p.message.split("'")[1]) for p in check_training_data(dialogen_copy)}
     assert ("nlu-intent", "gezellig") in kinds
