@@ -29,10 +29,10 @@ from bot.nlu.training_data import load_training_data
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "embedded-9"
+MODEL_VERSION = "embedded-10"
 RANKING_SIZE = 5
 WORD_NGRAMS = (1, 2)
-CHAR_NGRAMS = (2, 5)
+CHAR_NGRAMS = (3, 5)
 TOKEN_PATTERN = r"(?u)\b[a-z0-9][a-z0-9']*\b"
 WORD_RE = re.compile(r"[a-z][a-z']+")
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
