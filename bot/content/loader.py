@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.content.schema import (
+    LANGUAGES,
     KennisbankMeta,
     Loket,
     LokettenFile,
@@ -112,7 +113,7 @@ def _describe(loaded: LoadedYaml, err: Mapping[str, Any]) -> ContentProblem:
     loc = tuple(err["loc"])
     where = ".".join(str(p) for p in loc)
     kind = err["type"]
-    if kind == "missing" and loc and loc[-1] in ("nl", "en"):
+    if kind == "missing" and loc and loc[-1] in LANGUAGES:
         return loaded.problem(
             loc, "missing-translation", f"{where}: the '{loc[-1]}' text is missing"
         )

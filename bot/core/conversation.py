@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.advice import Advice, advise, matches
 from bot.content.loader import Content
-from bot.content.schema import Tekst, Vraag
+from bot.content.schema import LANGUAGES, Tekst, Vraag
 from bot.core.events import Event, UnsupportedInput, UserChoice, UserCommand, UserText
 from bot.core.replies import (
     CardSection,
@@ -137,7 +137,8 @@ class _Out:
 
 
 def new_state(lang: str = "nl", org: str | None = None, seed: int = 0) -> State:
-    return State(lang=lang if lang in ("nl", "en") else "nl", org=org, preset_org=org, seed=seed)
+    lang = lang if lang in LANGUAGES else LANGUAGES[0]
+    return State(lang=lang, org=org, preset_org=org, seed=seed)
 
 
 def step(ctx: Context, state: State, event: Event) -> StepResult:
@@ -193,7 +194,7 @@ def _command(out: _Out, name: str, argument: str) -> None:
         _start_practice(out, argument)
     elif name in ("taal", "lang", "language"):
         wanted = argument.strip().lower()[:2]
-        lang = wanted if wanted in ("nl", "en") else ("en" if out.state.lang == "nl" else "nl")
+        lang = wanted if wanted in LANGUAGES else ("en" if out.state.lang == "nl" else "nl")
         out.state = replace(out.state, lang=lang)
         _prompt(out)
     else:

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.content.schema import LANGUAGES
 from bot.dilemmas.library import DilemmaLibrary, load_dilemmas
 from bot.dilemmas.sessie_screen import Screen, VoteRecorder, run_session
 from bot.dilemmas.session import build_plan
@@ -87,7 +88,7 @@ def sessie(
 ) -> None:
     """Run a dilemma session for a room: show, type the votes, reveal, discuss."""
     console = Console()
-    if lang not in ("nl", "en"):
+    if lang not in LANGUAGES:
         console.print("[red]--lang must be nl or en[/red]")
         raise typer.Exit(2)
     settings, settings_error = _settings()

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import Tekst
+from bot.content.schema import LANGUAGES, Tekst
 from bot.content.yamlload import ContentError, ContentProblem, LoadedYaml, load_yaml
 from bot.dilemmas.model import (
     MAX_OPTION_CHARS,
@@ -124,7 +124,7 @@ def _dilemma_dir(content_dir: Path) -> Path:
 def _kind_of(error: dict[str, Any]) -> str:
     loc = error["loc"]
     last = loc[-1] if loc else ""
-    if last in ("nl", "en") and error["type"] in ("missing", "value_error", "string_type"):
+    if last in LANGUAGES and error["type"] in ("missing", "value_error", "string_type"):
         return "missing-translation"
     if last == "bespreking" and error["type"] == "missing":
         return "no-discussion"
@@ -200,14 +200,14 @@ def _check_dilemma(
         if option.id in seen_options:
             add(("opties", index, "id"), "duplicate-option", f"option id '{option.id}' twice")
         seen_options.add(option.id)
-        for lang in ("nl", "en"):
+        for lang in LANGUAGES:
             if len(option.tekst.get(lang)) > MAX_OPTION_CHARS:
                 add(
                     ("opties", index, "tekst", lang),
                     "too-long",
                     f"option text over {MAX_OPTION_CHARS} characters (a poll cannot show it)",
                 )
-    for lang in ("nl", "en"):
+    for lang in LANGUAGES:
         if len(dilemma.titel.get(lang)) > MAX_TITLE_CHARS:
             add(("titel", lang), "too-long", f"title over {MAX_TITLE_CHARS} characters")
         if len(dilemma.situatie.get(lang)) > MAX_SITUATION_CHARS:
@@ -269,7 +269,7 @@ def load_dilemmas(
                 )
                 continue
             first_seen[dilemma.id] = where
-            for lang in ("nl", "en"):
+            for lang in LANGUAGES:
                 key = (lang, _normal(dilemma.situatie.get(lang)))
                 if key in situations:
                     problems.append(
